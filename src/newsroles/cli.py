@@ -1,0 +1,268 @@
+"""The `newsroles` command.
+
+Hydra tasks (config-driven, one run directory each):
+    newsroles run [overrides]          prepare -> label -> train -> evaluate
+    newsroles prepare|label|train|evaluate [overrides]
+Plain subcommands:
+    newsroles tag MODEL INPUT... [-o OUTPUT] [--format jsonl|csv]
+    newsroles runs list [--root DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from newsroles.errors import NewsrolesError
+
+HYDRA_TASKS = ("run", "prepare", "label", "train", "evaluate")
+UPTO = {"run": "evaluate", "prepare": "prepare", "label": "label", "train": "train",
+        "evaluate": "evaluate"}
+
+
+def project_root() -> Path:
+    """The folder holding conf/ and data/ (NEWSROLES_ROOT overrides it)."""
+    env = os.environ.get("NEWSROLES_ROOT")
+    if env:
+        return Path(env).resolve()
+    return Path(__file__).resolve().parents[2]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    print(f"newsroles: error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+# --- Hydra tasks --------------------------------------------------------------------------
+
+
+def _register() -> Path:
+    from omegaconf import OmegaConf
+
+    from newsroles.config import register_configs
+
+    root = project_root()
+    conf = root / "conf"
+    if not (conf / "config.yaml").exists():
+        _fail(f"{conf}: no config.yaml (set NEWSROLES_ROOT to the project folder)")
+    if not OmegaConf.has_resolver("newsroles_root"):
+        OmegaConf.register_new_resolver("newsroles_root", lambda: str(root))
+    register_configs()
+    return conf
+
+
+def _check_overrides(conf: Path, overrides: list[str]) -> None:
+    """Compose once up front so an unknown option or a typo is one clear line."""
+    from hydra import compose, initialize_config_dir
+    from hydra.errors import HydraException
+    from omegaconf import OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
+
+    try:
+        with initialize_config_dir(config_dir=str(conf), version_base="1.3"):
+            cfg = compose("config", overrides=overrides)
+            OmegaConf.to_container(cfg, resolve=True, throw_on_missing=True)
+    except (HydraException, OmegaConfBaseException, ValueError) as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        _fail(f"bad configuration: {first}")
+
+
+def _task_main(task: str, args: list[str]) -> None:
+    import hydra
+
+    conf = _register()
+    multirun = any(a in ("-m", "--multirun") for a in args)
+    overrides = [a for a in args if not a.startswith("-")]
+    if not multirun and not any(a.startswith(("--cfg", "-c", "--help", "-h", "--info")) for a in args):
+        _check_overrides(conf, [*overrides, f"stage={task}"])
+
+    @hydra.main(config_path=str(conf), config_name="config", version_base="1.3")
+    def _job(cfg) -> float | None:
+        return _run_job(cfg, task)
+
+    sys.argv = [f"newsroles {task}", *args, f"stage={task}"]
+    _job()
+
+
+def _run_job(cfg, task: str) -> float | None:
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+    from omegaconf import OmegaConf
+
+    from newsroles.pipeline import resolved_config_yaml, run_pipeline, summary_line
+    from newsroles.runs import RunDir
+    from newsroles.schema import atomic_write_text
+
+    hc = HydraConfig.get()
+    run_dir = Path(hc.runtime.output_dir)
+    run = RunDir(run_dir)
+    overrides = [o for o in OmegaConf.to_container(hc.overrides.task) if not o.startswith("stage=")]
+    run.start(task, overrides, project_root())
+    atomic_write_text(run_dir / "config.yaml", resolved_config_yaml(cfg))
+    try:
+        timings = run_pipeline(cfg, run_dir, UPTO[task])
+    except NewsrolesError as e:
+        run.fail(str(e))
+        if hc.mode == RunMode.MULTIRUN:
+            print(f"newsroles: job {hc.job.num} failed: {e}", file=sys.stderr)
+            return None
+        print(f"newsroles: error: {e}", file=sys.stderr)
+        print(f"newsroles: run marked failed: {run_dir}", file=sys.stderr)
+        raise SystemExit(2) from None
+    except BaseException as e:
+        run.fail(f"{type(e).__name__}: {e}")
+        raise
+    run.finish(seconds={k: v["seconds"] for k, v in timings.items()},
+               cached={k: v["cached"] for k, v in timings.items()})
+    line = summary_line(run_dir)
+    if line:
+        print(line)
+    print(run_dir, flush=True)
+    metrics = run_dir / "metrics.json"
+    if metrics.exists():
+        import json
+
+        return json.loads(metrics.read_text())["macro_f1"]
+    return None
+
+
+# --- tag ----------------------------------------------------------------------------------
+
+
+def _read_inputs(paths: list[str]):
+    """Yield documents from .txt files, .jsonl files and stdin ('-')."""
+    import json
+
+    from newsroles.schema import iter_jsonl
+
+    for name in paths:
+        if name == "-":
+            data = sys.stdin.buffer.read()
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise NewsrolesError(f"not UTF-8 text (byte {e.start})", "<stdin>") from None
+            if not text.strip():
+                raise NewsrolesError("empty input", "<stdin>")
+            if text.lstrip().startswith("{"):
+                for lineno, line in enumerate(text.splitlines(), 1):
+                    if line.strip():
+                        try:
+                            obj = json.loads(line)
+                        except json.JSONDecodeError as e:
+                            raise NewsrolesError(f"not valid JSON ({e.msg})", "<stdin>", lineno) from None
+                        yield _document(obj, "<stdin>", lineno)
+            else:
+                yield {"id": "stdin", "text": text}
+            continue
+        path = Path(name)
+        if path.suffix == ".jsonl":
+            for lineno, obj in iter_jsonl(path):
+                yield _document(obj, path, lineno)
+        else:
+            if not path.is_file():
+                raise NewsrolesError("file not found", path)
+            try:
+                text = path.read_bytes().decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise NewsrolesError(f"not UTF-8 text (byte {e.start})", path) from None
+            if not text.strip():
+                raise NewsrolesError("empty file", path)
+            yield {"id": path.stem, "text": text}
+
+
+def _document(obj, path, lineno) -> dict:
+    if not isinstance(obj, dict):
+        raise NewsrolesError("expected a JSON object", path, lineno)
+    doc_id = obj.get("id", f"line{lineno}")
+    if "sentences" in obj:
+        sents = obj["sentences"]
+        if not isinstance(sents, list) or not all(isinstance(s, str) for s in sents):
+            raise NewsrolesError("'sentences' must be a list of strings", path, lineno)
+        return {"id": doc_id, "sentences": sents}
+    if isinstance(obj.get("text"), str):
+        return {"id": doc_id, "text": obj["text"]}
+    raise NewsrolesError("a line needs 'text' (a string) or 'sentences' (a list)", path, lineno)
+
+
+def _tag(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="newsroles tag", description="Tag articles with a model.")
+    parser.add_argument("model", help="a run directory or its model folder")
+    parser.add_argument("inputs", nargs="+", help=".txt (one article), .jsonl, or - for stdin")
+    parser.add_argument("-o", "--output", help="output file (default: standard output)")
+    parser.add_argument("--format", choices=("jsonl", "csv"), default=None,
+                        help="output format (default: from the output's suffix, else jsonl)")
+    parser.add_argument("--batch-size", type=int, default=8192)
+    args = parser.parse_args(argv)
+    fmt = args.format or ("csv" if (args.output or "").endswith(".csv") else "jsonl")
+
+    from newsroles.output import write_records
+    from newsroles.tagger import Tagger
+
+    tagger = Tagger.load(args.model)
+    records = tagger.tag_documents(_read_inputs(args.inputs), batch_size=args.batch_size)
+    n = write_records(records, args.output, fmt)
+    if args.output:
+        print(f"tagged {n} sentences -> {args.output}", file=sys.stderr)
+
+
+# --- runs ---------------------------------------------------------------------------------
+
+
+def _runs(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="newsroles runs")
+    parser.add_argument("action", choices=("list",))
+    parser.add_argument("--root", default="runs", help="runs root (default: runs)")
+    args = parser.parse_args(argv)
+    from rich.console import Console
+    from rich.table import Table
+
+    from newsroles.runs import load_runs
+
+    df = load_runs(args.root)
+    table = Table(title=f"runs under {args.root}")
+    cols = ["run", "status", "stage", "cfg.model.name", "cfg.train.source", "seed",
+            "macro_f1", "accuracy"]
+    for c in cols:
+        table.add_column(c.replace("cfg.", ""))
+    for _, row in df.iterrows():
+        table.add_row(*[
+            f"{row[c]:.3f}" if isinstance(row.get(c), float) else str(row.get(c, ""))
+            for c in cols
+        ])
+    Console().print(table)
+
+
+# --- entry point --------------------------------------------------------------------------
+
+USAGE = __doc__
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(USAGE.strip())
+        return
+    cmd, rest = argv[0], argv[1:]
+    try:
+        if cmd in HYDRA_TASKS:
+            _task_main(cmd, rest)
+        elif cmd == "tag":
+            _tag(rest)
+        elif cmd == "runs":
+            _runs(rest)
+        else:
+            _fail(f"unknown command {cmd!r} (try: newsroles --help)")
+    except NewsrolesError as e:
+        _fail(str(e))
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    except BrokenPipeError:
+        sys.stderr.close()
+        raise SystemExit(1) from None
+
+
+if __name__ == "__main__":
+    main()

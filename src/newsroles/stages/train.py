@@ -1,0 +1,79 @@
+"""train: fit the configured model on gold-train and/or weak labels.
+
+Reads: the label stage's weak labels, the gold spans and splits. Config: model, train,
+seed. Writes: model/ (a self-contained model folder) and training.json (what it saw).
+
+Weak labels are used only for sentences of articles outside gold dev and test, so nothing
+about the held-out articles reaches the model.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from omegaconf import OmegaConf
+
+from newsroles import LABELS
+from newsroles.cache import StageCache, stage_key
+from newsroles.errors import NewsrolesError
+from newsroles.models import build_model
+from newsroles.stages import StageResult, Timer
+
+SOURCES = ("gold", "weak", "both")
+
+
+def training_rows(table, weak_labels: np.ndarray, source: str, weak_weight: float):
+    """Select training sentences: returns (row indices, label strings, sample weights)."""
+    if source not in SOURCES:
+        raise NewsrolesError(f"train.source={source!r}: expected one of {', '.join(SOURCES)}")
+    split = table["split"].to_numpy(dtype=object)
+    gold = table["gold_label"].to_numpy(dtype=object)
+    is_gold_train = (split == "train") & (gold != None)  # noqa: E711 (elementwise)
+    held_out = (split == "dev") | (split == "test")
+    idx, y, w = [], [], []
+    if source in ("gold", "both"):
+        rows = np.flatnonzero(is_gold_train)
+        idx.append(rows), y.append(gold[rows]), w.append(np.ones(len(rows)))
+    if source in ("weak", "both"):
+        mask = ~held_out if source == "weak" else ~held_out & ~is_gold_train
+        rows = np.flatnonzero(mask)
+        idx.append(rows)
+        y.append(np.asarray(LABELS, dtype=object)[weak_labels[rows]])
+        w.append(np.full(len(rows), weak_weight))
+    return np.concatenate(idx), np.concatenate(y), np.concatenate(w)
+
+
+def run(cfg, cache: StageCache, labeled: StageResult, gold_reads: dict, table, weak_labels):
+    model_cfg = OmegaConf.to_container(cfg.model, resolve=True, enum_to_str=True)
+    train_cfg = OmegaConf.to_container(cfg.train, resolve=True, enum_to_str=True)
+    reads = {"label": labeled.key, **gold_reads}
+    key = stage_key("train", reads=reads, model=model_cfg, train=train_cfg, seed=cfg.seed)
+    with Timer() as t:
+        hit = cache.get("train", key)
+        if hit is None:
+
+            def write(tmp: Path) -> None:
+                params = {k: v for k, v in model_cfg.items() if k != "name"}
+                model = build_model(model_cfg["name"], params, seed=cfg.seed)
+                idx, y, w = training_rows(
+                    table, weak_labels, train_cfg["source"], train_cfg["weak_weight"]
+                )
+                if len(idx) == 0:
+                    raise NewsrolesError(
+                        f"no training sentences for train.source={train_cfg['source']}"
+                    )
+                model.fit(table.iloc[idx].reset_index(drop=True), y, sample_weight=w)
+                model.save(
+                    tmp / "model",
+                    preprocessing=OmegaConf.to_container(cfg.data.sentences, resolve=True),
+                )
+                counts = {label: int((y == label).sum()) for label in LABELS}
+                info = {"source": train_cfg["source"], "n": int(len(idx)), "label_counts": counts}
+                (tmp / "training.json").write_text(json.dumps(info, indent=2) + "\n")
+
+            path = cache.put("train", key, write)
+        else:
+            path = hit
+    return StageResult("train", key, path, hit is not None, t.seconds, reads)

@@ -1,0 +1,74 @@
+"""Tag new text with a saved model: Tagger.load(path).tag(text) / .tag_sentences(list)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from newsroles import LABELS
+from newsroles.models.base import load_model, resolve_model_dir
+from newsroles.sentences import SplitConfig, split_article, split_sentences_given
+from newsroles.stages.prepare import SENTENCE_COLUMNS, with_context
+
+
+class Tagger:
+    def __init__(self, model, split_config: SplitConfig | None = None):
+        self.model = model
+        self.split_config = split_config or SplitConfig()
+
+    @classmethod
+    def load(cls, path: str | Path) -> Tagger:
+        """Load from a run directory or a model folder (checked against its manifest)."""
+        model_dir = resolve_model_dir(path)
+        model = load_model(model_dir)
+        meta = json.loads((model_dir / "model.json").read_text())
+        known = SplitConfig.__dataclass_fields__
+        pre = {k: v for k, v in meta.get("preprocessing", {}).items() if k in known}
+        return cls(model, SplitConfig(**pre))
+
+    # --- one document -----------------------------------------------------------------------
+    def tag(self, text: str, doc_id: str = "doc") -> list[dict]:
+        """Split an article into body sentences and tag each, with character offsets."""
+        return list(self.tag_documents([{"id": doc_id, "text": text}]))
+
+    def tag_sentences(self, sentences: list[str], doc_id: str = "doc") -> list[dict]:
+        """Tag already-split sentences as given, in order, as one document."""
+        return list(self.tag_documents([{"id": doc_id, "sentences": list(sentences)}]))
+
+    # --- many documents, in batches -------------------------------------------------------
+    def _records(self, doc: dict) -> tuple[list[dict], bool]:
+        doc_id = str(doc["id"])
+        if "sentences" in doc:
+            return with_context(split_sentences_given(doc_id, doc["sentences"])), False
+        return with_context(split_article(doc_id, doc["text"], self.split_config).sentences), True
+
+    def tag_documents(self, docs: Iterable[dict], batch_size: int = 8192) -> Iterator[dict]:
+        """Tag a stream of {"id", "text"} or {"id", "sentences"} documents; yields one record
+        per sentence, in input order, holding at most ~batch_size sentences in memory."""
+        batch: list[dict] = []
+        offsets: list[bool] = []
+        for doc in docs:
+            rows, has_offsets = self._records(doc)
+            batch.extend(rows)
+            offsets.extend([has_offsets] * len(rows))
+            if len(batch) >= batch_size:
+                yield from self._predict(batch, offsets)
+                batch, offsets = [], []
+        if batch:
+            yield from self._predict(batch, offsets)
+
+    def _predict(self, rows: list[dict], has_offsets: list[bool]) -> Iterator[dict]:
+        table = pd.DataFrame({c: [r[c] for r in rows] for c in SENTENCE_COLUMNS})
+        proba = self.model.predict_proba(table)
+        best = proba.argmax(axis=1)
+        rounded = np.round(proba, 6).tolist()
+        for r, b, p, off in zip(rows, best, rounded, has_offsets, strict=True):
+            rec = {"doc_id": r["doc_id"], "sent_idx": r["sent_idx"], "text": r["text"],
+                   "label": LABELS[b], "scores": dict(zip(LABELS, p))}
+            if off:
+                rec["start"], rec["end"] = r["start"], r["end"]
+            yield rec
