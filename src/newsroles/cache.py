@@ -23,6 +23,10 @@ _FILE_HASHES: dict[tuple[str, int, int], str] = {}
 def file_hash(path: str | Path) -> str:
     """SHA-256 of a file, memoised on (path, size, mtime)."""
     path = Path(path)
+    if not path.is_file():
+        from newsroles.errors import NewsrolesError
+
+        raise NewsrolesError("file not found", path)
     st = path.stat()
     memo_key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
     if memo_key not in _FILE_HASHES:

@@ -65,8 +65,19 @@ def _check_overrides(conf: Path, overrides: list[str]) -> None:
             cfg = compose("config", overrides=overrides)
             OmegaConf.to_container(cfg, resolve=True, throw_on_missing=True)
     except (HydraException, OmegaConfBaseException, ValueError) as e:
-        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        _fail(f"bad configuration: {first}")
+        text = str(e)
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        detail = lines[0] if lines else type(e).__name__
+        if "Available options" in text:
+            block = text.split("Available options", 1)[1].split("Config search path")[0]
+            options = [o.strip() for o in block.splitlines()[1:]
+                       if o.strip() and not o.strip().endswith("_schema")]
+            detail += f" (available: {', '.join(options)})"
+        elif e.__cause__ is not None and str(e.__cause__).strip():
+            detail += f": {str(e.__cause__).strip().splitlines()[0]}"
+        elif len(lines) > 1:
+            detail += f"; {lines[1]}"
+        _fail(f"bad configuration: {detail}")
 
 
 def _task_main(task: str, args: list[str]) -> None:

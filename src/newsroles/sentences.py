@@ -117,15 +117,32 @@ def _ends_with_title(sentence: str) -> bool:
     return bool(m) and m.group(1) in TITLE_ABBREVIATIONS
 
 
+# A middle initial ("Edward J. DeBartolo"): a capitalised name, then one capital and a dot.
+_ENDS_WITH_INITIAL = re.compile(r"\b[A-Z][a-z]+ [A-Z]\.$")
+
+
 def _glue_to_next(sentence: str) -> bool:
     # syntok ends sentences at semicolons and colons; in news prose those join clauses.
-    return _ends_with_title(sentence) or sentence.rstrip().endswith((";", ":"))
+    s = sentence.rstrip()
+    return _ends_with_title(s) or s.endswith((";", ":")) or bool(_ENDS_WITH_INITIAL.search(s))
+
+
+# A bare speech tag cut off its quotation ('"... a trial." Pelosi said.') belongs to it.
+_SPEECH_TAG = re.compile(
+    r"^(?:[A-Z][\w.’'-]*\s+){1,4}(?:said|says|asked|added|wrote|explained|stated|tweeted|"
+    r"told reporters)\.$"
+)
+
+
+def _speech_tag_after_quote(previous: str, sentence: str) -> bool:
+    return previous.rstrip().endswith(("”", '"')) and bool(_SPEECH_TAG.match(sentence.strip()))
 
 
 def _merge_false_breaks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for start, end in spans:
-        if merged and _glue_to_next(text[merged[-1][0] : merged[-1][1]]):
+        prev = text[merged[-1][0] : merged[-1][1]] if merged else ""
+        if merged and (_glue_to_next(prev) or _speech_tag_after_quote(prev, text[start:end])):
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
@@ -136,7 +153,7 @@ def _merge_false_breaks(text: str, spans: list[tuple[int, int]]) -> list[tuple[i
 # not a day, month or time zone follows ("... until 8 p.m. Voting rights groups ...").
 _TIME_THEN_CAPITAL = re.compile(
     rf"\b[ap]\.m\.(?=\s+(?!(?:{_WEEKDAY}|{_MONTH}|[A-Z]{{2,4}}\b|Eastern|Pacific|Central|"
-    r"Mountain|Local|local)\b)[A-Z])"
+    r"Mountain|Local|local)\b|[A-Z][\w-]* [Tt]ime\b)[A-Z])"
 )
 
 

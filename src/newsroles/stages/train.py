@@ -30,7 +30,7 @@ def training_rows(table, weak_labels: np.ndarray, source: str, weak_weight: floa
         raise NewsrolesError(f"train.source={source!r}: expected one of {', '.join(SOURCES)}")
     split = table["split"].to_numpy(dtype=object)
     gold = table["gold_label"].to_numpy(dtype=object)
-    is_gold_train = (split == "train") & (gold != None)  # noqa: E711 (elementwise)
+    is_gold_train = (split == "train") & table["gold_label"].notna().to_numpy()
     held_out = (split == "dev") | (split == "test")
     idx, y, w = [], [], []
     if source in ("gold", "both"):

@@ -1,0 +1,107 @@
+import json
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from newsroles import LABELS
+from newsroles.errors import NewsrolesError
+from newsroles.models import build_model, load_model
+from newsroles.schema import read_articles, read_gold
+from newsroles.stages.prepare import split_articles
+from newsroles.sentences import SplitConfig
+
+from conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def table():
+    arts = read_articles(FIXTURES / "articles.jsonl")
+    rows, _ = split_articles(arts, SplitConfig())
+    df = pd.DataFrame(rows)
+    gold = {(g.doc_id, g.start, g.end): g.label
+            for g in read_gold(FIXTURES / "gold.jsonl", {a.id: a for a in arts})}
+    df["label"] = [gold[(d, s, e)] for d, s, e in zip(df.doc_id, df.start, df.end)]
+    return df
+
+
+def test_linear_fit_predict_proba_shapes(table):
+    m = build_model("linear", {"min_df": 1}, seed=0).fit(table, table["label"])
+    proba = m.predict_proba(table)
+    assert proba.shape == (len(table), 4)
+    assert np.allclose(proba.sum(axis=1), 1)
+    assert set(m.predict(table)) <= set(LABELS)
+    # A linear model with this many features fits its own small training set.
+    assert (m.predict(table) == table["label"]).mean() > 0.9
+
+
+def test_linear_is_deterministic_and_round_trips(tmp_path, table):
+    a = build_model("linear", {"min_df": 1}, seed=3).fit(table, table["label"])
+    b = build_model("linear", {"min_df": 1}, seed=3).fit(table, table["label"])
+    assert np.array_equal(a.predict_proba(table), b.predict_proba(table))
+    a.save(tmp_path / "m", preprocessing={"drop_datelines": True})
+    meta = json.loads((tmp_path / "m" / "model.json").read_text())
+    assert meta["label2id"] == {"quote": 0, "attribution": 1, "policy_statement": 2, "background": 3}
+    assert meta["id2label"]["2"] == "policy_statement"
+    loaded = load_model(tmp_path / "m")
+    assert np.allclose(loaded.predict_proba(table), a.predict_proba(table))
+
+
+def test_linear_needs_every_class(table):
+    with pytest.raises(NewsrolesError, match="no example"):
+        build_model("linear", {"min_df": 1}).fit(table.iloc[:3], ["quote"] * 3)
+
+
+def test_rules_model_round_trip(tmp_path, table):
+    m = build_model("rules", {"functions": ["all"], "aggregator": "majority"}).fit(table, None)
+    m.save(tmp_path / "r")
+    assert list(load_model(tmp_path / "r").predict(table)) == list(m.predict(table))
+
+
+def test_unknown_model_name():
+    with pytest.raises(NewsrolesError, match="unknown model"):
+        build_model("svm", {})
+
+
+@pytest.fixture
+def saved(tmp_path, table):
+    m = build_model("linear", {"min_df": 1}).fit(table, table["label"])
+    return m.save(tmp_path / "m")
+
+
+def test_tampered_weights_refused(saved):
+    f = saved / "estimator.skops"
+    f.write_bytes(f.read_bytes()[:-10] + b"0123456789")
+    with pytest.raises(NewsrolesError, match="does not match its hash"):
+        load_model(saved)
+
+
+def test_planted_pickle_refused(saved):
+    (saved / "extra.pkl").write_bytes(pickle.dumps({"x": 1}))
+    with pytest.raises(NewsrolesError, match="unlisted file"):
+        load_model(saved)
+
+
+def test_untrusted_type_in_weights_refused(saved, tmp_path):
+    """A weights file re-signed in the manifest but holding a foreign type is not loaded."""
+    import hashlib
+
+    import skops.io as sio
+    from fractions import Fraction
+
+    sio.dump({"clf": Fraction(1, 3)}, saved / "estimator.skops")
+    manifest = json.loads((saved / "manifest.json").read_text())
+    manifest["files"]["estimator.skops"] = hashlib.sha256(
+        (saved / "estimator.skops").read_bytes()).hexdigest()
+    (saved / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(NewsrolesError, match="untrusted types"):
+        load_model(saved)
+
+
+def test_missing_or_corrupt_folder(tmp_path, saved):
+    with pytest.raises(NewsrolesError, match="not found"):
+        load_model(tmp_path / "nowhere")
+    (saved / "manifest.json").write_text("{not json")
+    with pytest.raises(NewsrolesError, match="corrupt"):
+        load_model(saved)

@@ -1,0 +1,104 @@
+import json
+
+import pytest
+
+from conftest import ROOT, cli, fixture_overrides, run_in_process
+from newsroles.errors import NewsrolesError
+
+
+def test_run_directory_is_complete(trained_run):
+    r = trained_run
+    for name in ("config.yaml", "status.json", "metrics.json", "confusion_matrix.json",
+                 "confusion_matrix.png", "predictions.jsonl", "fingerprints.json",
+                 "environment.json", "timings.json", "sentences_stats.json",
+                 "labeling/lf_summary.csv", "labeling/weak_labels.json",
+                 "model/model.json", "model/manifest.json"):
+        assert (r / name).exists(), name
+    metrics = json.loads((r / "metrics.json").read_text())
+    assert {"macro_f1", "accuracy", "per_class", "macro_f1_ci"} <= set(metrics)
+    lo, hi = metrics["macro_f1_ci"]
+    assert lo <= metrics["macro_f1"] <= hi
+    assert metrics["split"] == "test"
+    preds = [json.loads(l) for l in (r / "predictions.jsonl").read_text().splitlines()]
+    assert len(preds) == metrics["n"] == sum(v["support"] for v in metrics["per_class"].values())
+    # Only test-split articles are scored.
+    assert {p["doc_id"] for p in preds} == {"court_ruling", "museum_fire"}
+    assert json.loads((r / "status.json").read_text())["status"] == "completed"
+    env = json.loads((r / "environment.json").read_text())
+    assert "git" in env and "scikit-learn" in env["packages"]
+    fp = json.loads((r / "fingerprints.json").read_text())
+    assert len(fp["prepare"]["articles"]["sha256"]) == 64 and fp["gold"]["orphaned_spans"] == 0
+
+
+def test_second_run_reuses_every_stage_and_gives_same_metrics(tmp_path):
+    a = run_in_process(tmp_path)
+    b = run_in_process(tmp_path)
+    ta = json.loads((a / "timings.json").read_text())
+    tb = json.loads((b / "timings.json").read_text())
+    assert not any(v["cached"] for v in ta.values())
+    assert all(v["cached"] for v in tb.values())
+    assert (a / "metrics.json").read_text() == (b / "metrics.json").read_text()
+    # A change to the model config re-runs train and evaluate only.
+    c = run_in_process(tmp_path, ["model.C=1.0"])
+    tc = json.loads((c / "timings.json").read_text())
+    assert tc["prepare"]["cached"] and tc["label"]["cached"]
+    assert not tc["train"]["cached"] and not tc["evaluate"]["cached"]
+
+
+def test_training_sources(tmp_path):
+    from newsroles.stages.train import training_rows
+    import numpy as np
+    import pandas as pd
+
+    table = pd.DataFrame({
+        "split": ["train", "train", None, "dev", "test"],
+        "gold_label": ["quote", None, None, "quote", "quote"],
+    })
+    weak = np.array([3, 1, 2, 0, 0])
+    idx, y, w = training_rows(table, weak, "gold", 0.5)
+    assert idx.tolist() == [0] and y.tolist() == ["quote"]
+    idx, y, w = training_rows(table, weak, "weak", 0.5)
+    assert idx.tolist() == [0, 1, 2] and y.tolist() == ["background", "attribution", "policy_statement"]
+    idx, y, w = training_rows(table, weak, "both", 0.5)
+    assert sorted(idx.tolist()) == [0, 1, 2] and w.tolist() == [1.0, 0.5, 0.5]
+
+
+def test_rules_model_and_stage_alone(tmp_path):
+    r = run_in_process(tmp_path, ["model=rules"])
+    assert json.loads((r / "metrics.json").read_text())["model"] == "rules"
+    p = run_in_process(tmp_path, [], upto="label")
+    assert (p / "labeling" / "lf_summary.csv").exists() and not (p / "model").exists()
+
+
+def test_bad_gold_fails_clearly(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    rows = [json.loads(l) for l in (ROOT / "tests/fixtures/gold.jsonl").read_text().splitlines()]
+    rows[2]["label"] = "opinion"
+    gold.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with pytest.raises(NewsrolesError, match=r"gold.jsonl:3: unknown label 'opinion'"):
+        run_in_process(tmp_path / "runs", [f"data.gold={gold}"])
+    rows[2]["label"] = "quote"
+    rows[4]["start"] += 1
+    gold.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with pytest.raises(NewsrolesError, match=r"gold.jsonl:5: span .* does not match"):
+        run_in_process(tmp_path / "runs", [f"data.gold={gold}"])
+
+
+def test_cli_run_prints_run_dir_last_and_failed_run_leaves_others_intact(tmp_path):
+    runs = tmp_path / "runs"
+    ok = cli("run", *fixture_overrides(runs))
+    assert ok.returncode == 0, ok.stderr
+    run_dir = ok.stdout.strip().splitlines()[-1]
+    assert (runs / run_dir.split("/")[-1]).is_dir() and run_dir.endswith("_run_linear")
+    before = {p: p.read_bytes() for p in (runs).rglob("*") if p.is_file() and ".cache" not in p.parts}
+
+    bad = cli("run", *fixture_overrides(runs), f"data.articles={tmp_path / 'missing.jsonl'}")
+    assert bad.returncode != 0
+    assert "Traceback" not in bad.stderr
+    assert "missing.jsonl: file not found" in bad.stderr
+    failed = [p for p in runs.iterdir() if p.is_dir() and str(p) != run_dir and not p.name.startswith(".")]
+    assert len(failed) == 1
+    status = json.loads((failed[0] / "status.json").read_text())
+    assert status["status"] == "failed" and "file not found" in status["error"]
+    for p, content in before.items():
+        assert p.read_bytes() == content, p
