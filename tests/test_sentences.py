@@ -98,3 +98,18 @@ def test_seed_example_splits_into_its_eleven_sentences():
     assert r.sentences[0].text.startswith("Secretary of State Marco Rubio revealed")
     assert r.sentences[6].text.startswith("“The fee would be relatively low")
     assert r.sentences[10].text.startswith("A U.S. official reportedly stated")
+
+
+def test_interview_turns():
+    text = (
+        "Wikinews spoke to Dr Lee.\n\n((WN)) What did you find?\n\n"
+        "((Ann Lee)) We found water. It was salty.\n\nMore detail here.\n\n"
+        "((WN)) And next?\n\nNG: Next we go to Mars.\n\n((fr)) Nous irons sur Mars."
+    )
+    turns = [(s.text[:12], s.interview_turn) for s in split_article("d", text).sentences]
+    assert turns == [
+        ("Wikinews spo", ""), ("((WN)) What ", "question"), ("((Ann Lee)) ", "answer"),
+        ("It was salty", "answer"), ("More detail ", "answer"), ("((WN)) And n", "question"),
+        ("NG: Next we ", "answer"), ("((fr)) Nous ", "answer"),
+    ]
+    assert {s.interview_turn for s in split_article("d", "((WN)) Only one marker.").sentences} == {""}

@@ -38,9 +38,30 @@ def file_hash(path: str | Path) -> str:
     return _FILE_HASHES[memo_key]
 
 
+# The code each stage runs: a change to any of these files invalidates that stage's cache.
+STAGE_CODE = {
+    "prepare": ("sentences.py", "schema.py", "stages/prepare.py"),
+    "label": ("labeling/functions.py", "labeling/aggregate.py", "stages/label.py"),
+    "train": ("models/base.py", "models/linear.py", "models/rules.py", "stages/train.py",
+              "labeling/functions.py", "labeling/aggregate.py"),
+    "evaluate": ("evaluation.py", "stages/evaluate.py"),
+}
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def code_hash(stage: str) -> str:
+    h = hashlib.sha256()
+    for rel in STAGE_CODE.get(stage, ()):
+        h.update(rel.encode())
+        h.update((_PACKAGE / rel).read_bytes())
+    return h.hexdigest()[:16]
+
+
 def stage_key(stage: str, **parts) -> str:
     payload = json.dumps(
-        {"stage": stage, "version": __version__, **parts}, sort_keys=True, default=str
+        {"stage": stage, "version": __version__, "code": code_hash(stage), **parts},
+        sort_keys=True,
+        default=str,
     )
     return hashlib.sha256(payload.encode()).hexdigest()[:20]
 

@@ -71,6 +71,9 @@ class Sentence:
     quote_open_start: bool = False
     quote_open_end: bool = False
     has_quote_marks: bool = False
+    # In an interview transcript: "question" (the interviewer, the writer's words),
+    # "answer" (the interviewee's words), or "" outside a transcript.
+    interview_turn: str = ""
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -80,6 +83,26 @@ class Sentence:
 class SplitResult:
     sentences: list[Sentence]
     dropped: Counter = field(default_factory=Counter)
+
+
+# Wikinews transcripts mark turns with "((WN))" for the interviewer and "((Name))" or
+# initials ("NG:", "MS ") for the interviewee; "((fr))"-style tags mark a language, not a turn.
+_INTERVIEWER = re.compile(r"^\s*\(\(WN\)\)")
+_INTERVIEWEE = re.compile(r"^\s*(?:\(\((?!WN\))(?![a-z]{2,3}\)\))[^()]{2,60}\)\)|[A-Z]{2,3}:?\s)")
+
+
+def interview_turns(paragraphs: list[str]) -> list[str]:
+    """The turn of each paragraph in a transcript ("" when the article is not one)."""
+    if sum(bool(_INTERVIEWER.match(p)) for p in paragraphs) < 2:
+        return [""] * len(paragraphs)
+    turns, current = [], ""
+    for p in paragraphs:
+        if _INTERVIEWER.match(p):
+            current = "question"
+        elif _INTERVIEWEE.match(p) or current == "question":
+            current = "answer"
+        turns.append(current)
+    return turns
 
 
 def _paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -117,6 +140,7 @@ def _ends_with_title(sentence: str) -> bool:
     return bool(m) and m.group(1) in TITLE_ABBREVIATIONS
 
 
+_TURN_MARKER_ONLY = re.compile(r"^\(\([^()]{1,60}\)\)\s*:?$")
 # A middle initial ("Edward J. DeBartolo"): a capitalised name, then one capital and a dot.
 _ENDS_WITH_INITIAL = re.compile(r"\b[A-Z][a-z]+ [A-Z]\.$")
 
@@ -124,7 +148,12 @@ _ENDS_WITH_INITIAL = re.compile(r"\b[A-Z][a-z]+ [A-Z]\.$")
 def _glue_to_next(sentence: str) -> bool:
     # syntok ends sentences at semicolons and colons; in news prose those join clauses.
     s = sentence.rstrip()
-    return _ends_with_title(s) or s.endswith((";", ":")) or bool(_ENDS_WITH_INITIAL.search(s))
+    return (
+        _ends_with_title(s)
+        or s.endswith((";", ":"))
+        or bool(_ENDS_WITH_INITIAL.search(s))
+        or bool(_TURN_MARKER_ONLY.match(s))  # "((WN))" alone: it labels the next sentence
+    )
 
 
 # A bare speech tag cut off its quotation ('"... a trial." Pelosi said.') belongs to it.
@@ -191,7 +220,9 @@ def split_article(doc_id: str, text: str, cfg: SplitConfig | None = None) -> Spl
     cfg = cfg or SplitConfig()
     dropped: Counter = Counter()
     sentences: list[Sentence] = []
-    for par_idx, (p_start, p_end) in enumerate(_paragraph_spans(text)):
+    paragraphs = _paragraph_spans(text)
+    turns = interview_turns([text[a:b] for a, b in paragraphs])
+    for par_idx, (p_start, p_end) in enumerate(paragraphs):
         par = text[p_start:p_end]
         if par_idx == 0 and cfg.drop_datelines:
             # The dateline may share its line with the first sentence ("date 2025-02-03 Sec...").
@@ -222,6 +253,7 @@ def split_article(doc_id: str, text: str, cfg: SplitConfig | None = None) -> Spl
                     quote_open_start=open_state,
                     quote_open_end=open_end,
                     has_quote_marks=has_marks,
+                    interview_turn=turns[par_idx],
                 )
             )
             open_state = open_end

@@ -148,8 +148,14 @@ def lf_single_quoted_speech(s):
 
 @labeling_function(QUOTE, "quotation")
 def lf_interview_answer(s):
-    """An interviewee's answer in a transcript ("NG: ...", "MS ...")."""
-    return bool(re.match(r"^[A-Z]{2,3}:?\s", s["text"])) and not s["text"].startswith("((WN))")
+    """An interviewee's answer in a transcript: the source's own words."""
+    return s.get("interview_turn") == "answer"
+
+
+@labeling_function(BACKGROUND, "quotation")
+def lf_interview_question(s):
+    """An interviewer's question in a transcript: the writer's words."""
+    return s.get("interview_turn") == "question" and not _QUOTED_SPAN.search(s["text"])
 
 
 _TITLE_QUOTE = re.compile(r"[“\"‘']((?:[A-Z0-9][\w&’'-]*\s?){1,4})[”\"’'](?!\w)")

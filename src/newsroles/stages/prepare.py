@@ -17,7 +17,7 @@ from newsroles.stages import StageResult, Timer
 
 SENTENCE_COLUMNS = (
     "doc_id sent_idx start end text paragraph quote_open_start quote_open_end "
-    "has_quote_marks prev_text next_text"
+    "has_quote_marks interview_turn prev_text next_text"
 ).split()
 
 
