@@ -27,7 +27,7 @@ def table():
 
 
 def test_linear_fit_predict_proba_shapes(table):
-    m = build_model("linear", {"min_df": 1}, seed=0).fit(table, table["label"])
+    m = build_model("linear", {}, seed=0).fit(table, table["label"])
     proba = m.predict_proba(table)
     assert proba.shape == (len(table), 4)
     assert np.allclose(proba.sum(axis=1), 1)
@@ -37,8 +37,8 @@ def test_linear_fit_predict_proba_shapes(table):
 
 
 def test_linear_is_deterministic_and_round_trips(tmp_path, table):
-    a = build_model("linear", {"min_df": 1}, seed=3).fit(table, table["label"])
-    b = build_model("linear", {"min_df": 1}, seed=3).fit(table, table["label"])
+    a = build_model("linear", {}, seed=3).fit(table, table["label"])
+    b = build_model("linear", {}, seed=3).fit(table, table["label"])
     assert np.array_equal(a.predict_proba(table), b.predict_proba(table))
     a.save(tmp_path / "m", preprocessing={"drop_datelines": True})
     meta = json.loads((tmp_path / "m" / "model.json").read_text())
@@ -50,7 +50,7 @@ def test_linear_is_deterministic_and_round_trips(tmp_path, table):
 
 def test_linear_needs_every_class(table):
     with pytest.raises(NewsrolesError, match="no example"):
-        build_model("linear", {"min_df": 1}).fit(table.iloc[:3], ["quote"] * 3)
+        build_model("linear", {}).fit(table.iloc[:3], ["quote"] * 3)
 
 
 def test_rules_model_round_trip(tmp_path, table):
@@ -66,7 +66,7 @@ def test_unknown_model_name():
 
 @pytest.fixture
 def saved(tmp_path, table):
-    m = build_model("linear", {"min_df": 1}).fit(table, table["label"])
+    m = build_model("linear", {}).fit(table, table["label"])
     return m.save(tmp_path / "m")
 
 

@@ -39,7 +39,7 @@ def test_second_run_reuses_every_stage_and_gives_same_metrics(tmp_path):
     assert all(v["cached"] for v in tb.values())
     assert (a / "metrics.json").read_text() == (b / "metrics.json").read_text()
     # A change to the model config re-runs train and evaluate only.
-    c = run_in_process(tmp_path, ["model.C=1.0"])
+    c = run_in_process(tmp_path, ["model.C=3.0"])
     tc = json.loads((c / "timings.json").read_text())
     assert tc["prepare"]["cached"] and tc["label"]["cached"]
     assert not tc["train"]["cached"] and not tc["evaluate"]["cached"]

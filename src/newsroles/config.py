@@ -71,15 +71,18 @@ class EvalConfig:
 class LinearModelConfig:
     name: str = "linear"
     word_ngram_range: list[int] = field(default_factory=lambda: [1, 2])
-    char_ngram_range: list[int] = field(default_factory=lambda: [2, 5])
-    min_df: int = 2
-    max_features: Optional[int] = 200_000
-    use_char: bool = True
+    token_pattern: str = r"(?u)\b\w+\b|[“”\"‘’«»,:;—]"
+    lowercase: bool = True
+    n_features: int = 2**16
+    use_char: bool = False
+    char_ngram_range: list[int] = field(default_factory=lambda: [3, 5])
     context_weight: float = 0.5
+    context_n_features: int = 2**14
     quote_state_weight: float = 1.0
-    C: float = 5.0
+    C: float = 1.0
     class_weight: Optional[str] = "balanced"
-    max_iter: int = 2000
+    max_iter: int = 1000
+    solver: str = "lbfgs"
 
 
 @dataclass
