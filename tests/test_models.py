@@ -71,7 +71,7 @@ def saved(tmp_path, table):
 
 
 def test_tampered_weights_refused(saved):
-    f = saved / "estimator.skops"
+    f = saved / "weights.npz"
     f.write_bytes(f.read_bytes()[:-10] + b"0123456789")
     with pytest.raises(NewsrolesError, match="does not match its hash"):
         load_model(saved)
@@ -83,20 +83,31 @@ def test_planted_pickle_refused(saved):
         load_model(saved)
 
 
-def test_untrusted_type_in_weights_refused(saved, tmp_path):
-    """A weights file re-signed in the manifest but holding a foreign type is not loaded."""
+def test_pickled_weights_refused_even_when_resigned(saved):
+    """A weights file that needs pickle to load is refused, even with a matching manifest."""
     import hashlib
 
-    import skops.io as sio
-    from fractions import Fraction
-
-    sio.dump({"clf": Fraction(1, 3)}, saved / "estimator.skops")
+    np.save(saved / "weights.npz", np.array([{"evil": 1}], dtype=object), allow_pickle=True)
+    (saved / "weights.npz.npy").rename(saved / "weights.npz")
     manifest = json.loads((saved / "manifest.json").read_text())
-    manifest["files"]["estimator.skops"] = hashlib.sha256(
-        (saved / "estimator.skops").read_bytes()).hexdigest()
+    manifest["files"]["weights.npz"] = hashlib.sha256(
+        (saved / "weights.npz").read_bytes()).hexdigest()
     (saved / "manifest.json").write_text(json.dumps(manifest))
-    with pytest.raises(NewsrolesError, match="untrusted types"):
+    with pytest.raises(NewsrolesError, match="refusing weights.npz"):
         load_model(saved)
+
+
+def test_predictions_match_scikit_learn(table):
+    """The saved-array arithmetic equals scikit-learn's own pipeline on the same features."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    m = build_model("linear", {"context_weight": 0, "quote_state_weight": 0}).fit(
+        table, table["label"])
+    counts = m._blocks(table)["word"]
+    ref = TfidfTransformer(sublinear_tf=True)
+    ref.fit(counts)
+    assert np.allclose(ref.idf_, m._est["idf_word"])
+    assert np.allclose(ref.transform(counts).toarray(), m._features(table).toarray())
 
 
 def test_missing_or_corrupt_folder(tmp_path, saved):

@@ -6,6 +6,7 @@ Hydra tasks (config-driven, one run directory each):
 Plain subcommands:
     newsroles tag MODEL INPUT... [-o OUTPUT] [--format jsonl|csv]
     newsroles runs list [--root DIR]
+    newsroles data check | agreement [A B]
 """
 
 from __future__ import annotations
@@ -246,6 +247,34 @@ def _runs(argv: list[str]) -> None:
     Console().print(table)
 
 
+# --- data ---------------------------------------------------------------------------------
+
+
+def _data(argv: list[str]) -> None:
+    root = project_root()
+    parser = argparse.ArgumentParser(prog="newsroles data")
+    sub = parser.add_subparsers(dest="action", required=True)
+    chk = sub.add_parser("check", help="validate the gold files and print counts")
+    chk.add_argument("--articles", default=str(root / "data/raw/wikinews.jsonl"))
+    chk.add_argument("--gold", default=str(root / "data/gold/gold.jsonl"))
+    chk.add_argument("--splits", default=str(root / "data/gold/splits.json"))
+    agr = sub.add_parser("agreement", help="Cohen's kappa between two annotation files")
+    agr.add_argument("a", nargs="?", default=str(root / "data/gold/annotations/annotator_a.jsonl"))
+    agr.add_argument("b", nargs="?", default=str(root / "data/gold/annotations/annotator_b.jsonl"))
+    args = parser.parse_args(argv)
+    import json
+
+    if args.action == "check":
+        from newsroles.datacheck import check
+
+        result = check(Path(args.articles), Path(args.gold), Path(args.splits))
+    else:
+        from newsroles.agreement import agreement
+
+        result = agreement(args.a, args.b)
+    print(json.dumps(result, indent=2))
+
+
 # --- entry point --------------------------------------------------------------------------
 
 USAGE = __doc__
@@ -264,6 +293,8 @@ def main(argv: list[str] | None = None) -> None:
             _tag(rest)
         elif cmd == "runs":
             _runs(rest)
+        elif cmd == "data":
+            _data(rest)
         else:
             _fail(f"unknown command {cmd!r} (try: newsroles --help)")
     except NewsrolesError as e:

@@ -197,22 +197,25 @@ def _split_after_times(text: str, spans: list[tuple[int, int]]) -> list[tuple[in
     return out
 
 
+_QUOTE_CHARS = re.compile(f"[{re.escape(ALL_DOUBLE_QUOTES)}]")
+
+
 def quote_balance(sentence: str, open_at_start: bool) -> tuple[bool, bool]:
     """Return (has_quote_marks, open_at_end) for a sentence given the state at its start.
 
     Curly quotes say which way they face; a straight quote toggles. Single quotes are left
     out: they double as apostrophes and as marks around titles.
     """
+    marks = _QUOTE_CHARS.findall(sentence)
     state = open_at_start
-    has_marks = False
-    for ch in sentence:
+    for ch in marks:
         if ch in OPEN_QUOTES:
-            state, has_marks = True, True
+            state = True
         elif ch in CLOSE_QUOTES:
-            state, has_marks = False, True
-        elif ch == STRAIGHT_QUOTE:
-            state, has_marks = not state, True
-    return has_marks, state
+            state = False
+        else:
+            state = not state
+    return bool(marks), state
 
 
 def split_article(doc_id: str, text: str, cfg: SplitConfig | None = None) -> SplitResult:

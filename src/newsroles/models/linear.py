@@ -7,8 +7,12 @@ prepare stage. Hashing keeps the saved model small and quick to load (no vocabul
 store), and each distinct text is vectorised once per call, so a sentence that is also its
 neighbour's context costs nothing extra. Character n-grams read misspellings and word
 shapes but cost about five times as much per sentence: off by default, on with
-`model.use_char=true`. Weights are saved with skops, which does not execute code on load;
-only the types listed in TRUSTED_TYPES are accepted.
+`model.use_char=true`.
+
+Saved state is plain arrays (IDF weights, coefficients, intercepts, class names) in an
+`.npz` file read with `allow_pickle=False`, so loading never executes code; prediction is
+the same arithmetic as scikit-learn's (sublinear TF-IDF, L2 row norm, softmax of the
+linear scores) without importing its estimators, which keeps `newsroles tag` quick to start.
 """
 
 from __future__ import annotations
@@ -22,22 +26,7 @@ import scipy.sparse as sp
 from newsroles.errors import NewsrolesError
 from newsroles.models.base import Model
 
-WEIGHTS_FILE = "estimator.skops"
-# Everything the saved estimators are made of; anything else in a file is refused.
-TRUSTED_TYPES = [
-    "builtins.dict",
-    "builtins.list",
-    "builtins.str",
-    "builtins.tuple",
-    "numpy.dtype",
-    "numpy.float64",
-    "numpy.int64",
-    "numpy.ndarray",
-    "scipy.sparse._csr.csr_matrix",
-    "sklearn.feature_extraction.text.HashingVectorizer",
-    "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.linear_model._logistic.LogisticRegression",
-]
+WEIGHTS_FILE = "weights.npz"
 
 # Words plus the marks that carry roles: quotation marks and the comma of "..., X said."
 WORDS_AND_MARKS = r"(?u)\b\w+\b|[“”\"‘’«»,:;—]"
@@ -122,8 +111,6 @@ class LinearModel(Model):
                                       token_pattern=self.token_pattern,
                                       lowercase=self.lowercase,
                                       n_features=self.n_features, **common),
-            "context": HashingVectorizer(ngram_range=(1, 1),
-                                         n_features=self.context_n_features, **common),
         }
         if self.use_char:
             hashers["char"] = HashingVectorizer(analyzer="char_wb",
@@ -133,31 +120,62 @@ class LinearModel(Model):
         return hashers
 
     # --- features -------------------------------------------------------------------------
-    def _blocks(self, X) -> dict[str, sp.csr_matrix]:
-        """Raw (un-weighted) count blocks: each distinct text is vectorised once."""
-        import pandas as pd
+    def _fold(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        """Fold word-hash columns into the smaller context space (column mod size)."""
+        folded = sp.csr_matrix(
+            (counts.data, counts.indices % self.context_n_features, counts.indptr),
+            shape=(counts.shape[0], self.context_n_features),
+        )
+        folded.sum_duplicates()
+        return folded
 
+    def _neighbour(self, X, words: sp.csr_matrix, hasher, step: int) -> sp.csr_matrix:
+        """Word counts of each row's previous (step=-1) or next (step=+1) sentence: the
+        neighbour's own row when it is in the table, else its text hashed afresh."""
         n = len(X)
+        doc = X["doc_id"].to_numpy()
+        idx = X["sent_idx"].to_numpy()
+        j = np.arange(n) + step
+        inside = (j >= 0) & (j < n)
+        jc = np.clip(j, 0, n - 1)
+        adjacent = inside & (doc[jc] == doc) & (idx[jc] == idx + step)
+        column = X["prev_text"] if step < 0 else X["next_text"]
+        texts = column.to_numpy(dtype=object)
+        rows = np.where(adjacent, jc, -1)
+        missing = np.flatnonzero(~adjacent & (texts != ""))
+        out = words[np.where(rows >= 0, rows, 0)]
+        # Rows without a neighbour in the table: zero them, then fill in the hashed text.
+        keep = sp.diags((rows >= 0).astype(np.float64))
+        out = keep @ out
+        if len(missing):
+            extra = hasher.transform(texts[missing])
+            fill = sp.csr_matrix((np.ones(len(missing)), (missing, np.arange(len(missing)))),
+                                 shape=(n, len(missing)))
+            out = out + fill @ extra
+        return sp.csr_matrix(out)
+
+    def _blocks(self, X) -> dict[str, sp.csr_matrix]:
+        """Raw (un-weighted) count blocks; neighbours reuse their own rows' counts."""
         hashers = self._hashers()
-        blocks = {"word": hashers["word"].transform(X["text"])}
+        texts = X["text"].tolist()
+        words = hashers["word"].transform(texts)
+        blocks = {"word": words}
         if self.use_char:
-            blocks["char"] = hashers["char"].transform(X["text"])
+            blocks["char"] = hashers["char"].transform(texts)
         if self.context_weight:
-            both = pd.concat([X["prev_text"], X["next_text"]], ignore_index=True)
-            codes, uniques = pd.factorize(both)
-            ctx = hashers["context"].transform(uniques)[codes]
-            blocks["prev"], blocks["next"] = ctx[:n], ctx[n:]
+            blocks["prev"] = self._fold(self._neighbour(X, words, hashers["word"], -1))
+            blocks["next"] = self._fold(self._neighbour(X, words, hashers["word"], +1))
         return blocks
 
     def _features(self, X) -> sp.csr_matrix:
         est = self._est
         blocks = self._blocks(X)
-        parts = [est["tfidf_word"].transform(blocks["word"])]
+        parts = [_tfidf(blocks["word"], est["idf_word"])]
         if self.use_char:
-            parts.append(est["tfidf_char"].transform(blocks["char"]))
+            parts.append(_tfidf(blocks["char"], est["idf_char"]))
         if self.context_weight:
-            parts.append(est["tfidf_context"].transform(blocks["prev"]) * self.context_weight)
-            parts.append(est["tfidf_context"].transform(blocks["next"]) * self.context_weight)
+            parts.append(_tfidf(blocks["prev"], est["idf_context"]) * self.context_weight)
+            parts.append(_tfidf(blocks["next"], est["idf_context"]) * self.context_weight)
         if self.quote_state_weight:
             parts.append(_dense_features(X) * self.quote_state_weight)
         return sp.hstack(parts, format="csr")
@@ -175,13 +193,15 @@ class LinearModel(Model):
                 f"training data has no example of {', '.join(missing)}: cannot fit 4 classes"
             )
         blocks = self._blocks(X)
-        self._est = {"tfidf_word": TfidfTransformer(sublinear_tf=True).fit(blocks["word"])}
+
+        def idf(counts):
+            return TfidfTransformer(sublinear_tf=True).fit(counts).idf_
+
+        self._est = {"idf_word": idf(blocks["word"])}
         if self.use_char:
-            self._est["tfidf_char"] = TfidfTransformer(sublinear_tf=True).fit(blocks["char"])
+            self._est["idf_char"] = idf(blocks["char"])
         if self.context_weight:
-            self._est["tfidf_context"] = TfidfTransformer(sublinear_tf=True).fit(
-                sp.vstack([blocks["prev"], blocks["next"]])
-            )
+            self._est["idf_context"] = idf(sp.vstack([blocks["prev"], blocks["next"]]))
         clf = LogisticRegression(
             C=self.C,
             class_weight=self.class_weight,
@@ -190,7 +210,10 @@ class LinearModel(Model):
             random_state=self.seed,
         )
         clf.fit(self._features(X), y, sample_weight=sample_weight)
-        self._est["clf"] = clf
+        # Keep the rows in LABELS order, so that scores come out in that order.
+        order = [list(clf.classes_).index(label) for label in LABELS]
+        self._est["coef"] = clf.coef_[order]
+        self._est["intercept"] = clf.intercept_[order]
         return self
 
     def predict_proba(self, X) -> np.ndarray:
@@ -200,33 +223,39 @@ class LinearModel(Model):
             raise NewsrolesError("model is not fitted")
         if len(X) == 0:
             return np.zeros((0, len(LABELS)))
-        clf = self._est["clf"]
-        proba = clf.predict_proba(self._features(X))
-        # Reorder the estimator's class columns into LABELS order.
-        order = [list(clf.classes_).index(label) for label in LABELS]
-        return proba[:, order]
+        scores = self._features(X) @ self._est["coef"].T + self._est["intercept"]
+        scores -= scores.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        return scores / scores.sum(axis=1, keepdims=True)
 
     # --- persistence ----------------------------------------------------------------------
     def _save_weights(self, path: Path) -> list[str]:
-        import skops.io as sio
-
-        sio.dump(self._est, path / WEIGHTS_FILE)
+        np.savez(path / WEIGHTS_FILE, **self._est)
         return [WEIGHTS_FILE]
 
     @classmethod
     def _load(cls, path: Path, meta: dict) -> LinearModel:
-        import skops.io as sio
-
-        weights = path / WEIGHTS_FILE
-        try:
-            untrusted = sio.get_untrusted_types(file=weights)
-        except Exception as e:  # skops raises various errors on a damaged archive
-            raise NewsrolesError(f"cannot read {WEIGHTS_FILE}: {e}", path) from None
-        refused = sorted(set(untrusted) - set(TRUSTED_TYPES))
-        if refused:
-            raise NewsrolesError(
-                f"refusing {WEIGHTS_FILE}: it contains untrusted types {', '.join(refused)}", path
-            )
         model = cls(**meta["params"])
-        model._est = sio.load(weights, trusted=untrusted)
+        expected = {"idf_word", "coef", "intercept"}
+        expected |= {"idf_char"} if model.use_char else set()
+        expected |= {"idf_context"} if model.context_weight else set()
+        try:
+            with np.load(path / WEIGHTS_FILE, allow_pickle=False) as npz:
+                est = {k: npz[k] for k in npz.files}
+        except (ValueError, OSError, EOFError) as e:  # object arrays need pickle: refused
+            raise NewsrolesError(f"refusing {WEIGHTS_FILE}: {e}", path) from None
+        if set(est) != expected or any(a.dtype.kind != "f" for a in est.values()):
+            raise NewsrolesError(f"{WEIGHTS_FILE} does not hold the expected arrays", path)
+        model._est = est
         return model
+
+
+def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """scikit-learn's TfidfTransformer(sublinear_tf=True, norm="l2") with a fitted idf."""
+    X = counts.astype(np.float64, copy=True)
+    np.log(X.data, out=X.data)
+    X.data += 1.0
+    X = X @ sp.diags(idf)
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ X)
