@@ -51,6 +51,7 @@ def test_pull_quote_caption_and_photo_caption_dropped():
         ("He moved to the U.S. The president said so.",
          ["He moved to the U.S.", "The president said so."]),
         ("Lt. Gen. Smith spoke.", ["Lt. Gen. Smith spoke."]),
+        ("He said “we will win. ” Then he left.", ["He said “we will win. ”", "Then he left."]),
         ("The polls close at 8 p.m. Voters queued.", ["The polls close at 8 p.m.", "Voters queued."]),
         ("He died at 10:00 a.m. Tongan time on Friday.", ["He died at 10:00 a.m. Tongan time on Friday."]),
         ("Trump granted Edward J. DeBartolo Jr. a full pardon. It was his last.",

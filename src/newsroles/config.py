@@ -51,13 +51,14 @@ class DataConfig:
 @dataclass
 class LabelingConfig:
     functions: list[str] = field(default_factory=lambda: ["all"])
-    aggregator: Aggregator = Aggregator.majority
+    aggregator: Aggregator = Aggregator.priority
 
 
 @dataclass
 class TrainConfig:
     source: TrainSource = TrainSource.both
     weak_weight: float = 1.0
+    weak_min_votes: int = 0
 
 
 @dataclass

@@ -91,7 +91,7 @@ def run_pipeline(cfg, run_dir: Path, upto: str = "evaluate") -> dict:
         L, weak_labels, _ = label.load_votes(done["label"])
         _write_labeling_report(run_dir, cfg, table, L, weak_labels)
         if upto in ("train", "evaluate"):
-            note(train.run(cfg, cache, done["label"], gold_reads, table, weak_labels))
+            note(train.run(cfg, cache, done["label"], gold_reads, table, weak_labels, L))
             _copy(done["train"].path / "model", run_dir / "model")
             _copy(done["train"].path / "training.json", run_dir / "training.json")
         if upto == "evaluate":

@@ -171,6 +171,14 @@ def _merge_false_breaks(text: str, spans: list[tuple[int, int]]) -> list[tuple[i
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         prev = text[merged[-1][0] : merged[-1][1]] if merged else ""
+        if merged and not re.search(r"\w", text[start:end]):
+            # A stray closing mark or bracket ("”") ends the sentence before it.
+            merged[-1] = (merged[-1][0], end)
+            continue
+        if merged and text[start] in CLOSE_QUOTES and text[start + 1 : start + 2].isspace():
+            # syntok hangs a closing mark on the next sentence: give it back.
+            merged[-1] = (merged[-1][0], start + 1)
+            start = start + 1 + len(text[start + 1 : end]) - len(text[start + 1 : end].lstrip())
         if merged and (_glue_to_next(prev) or _speech_tag_after_quote(prev, text[start:end])):
             merged[-1] = (merged[-1][0], end)
         else:

@@ -91,8 +91,9 @@ _AUTHORITY = (
     r"justice|justices|tribunal|president|governor|mayor|prime minister|chancellor|king|queen|"
     r"police|prosecutors?|attorney general|commission|committee|authorities|state|states|"
     r"officials|federal|city|county|party|union|united nations|un|who|eu|nato|regulators?|"
-    r"democrats|republicans|lawmakers|legislators|sheriff|army|military|navy|"
-    r"[A-Z][a-z]+ (?:Trump|Biden|Johnson|Pelosi|Obama))"
+    r"democrats|republicans|lawmakers|legislators|sheriff|army|military|navy|queen|pope|"
+    r"trump|biden|johnson|pelosi|obama|putin|erdoğan|erdogan|macron|merkel|trudeau|"
+    r"(?:president|governor|judge|minister|mayor|secretary|senator) [A-Z][a-z]+)"
 )
 _ACT_VERBS = (
     r"signed|vetoed|ruled|sentenced|banned|bans|declared|declares|enacted|passed|approved|"
@@ -108,7 +109,9 @@ _ACT_NOUNS = (
     r"regulation|regulations|ban|sanctions?|treaty|agreement|deal|budget|plan|programme|"
     r"program|policy|policies|measure|measures|restrictions?|emergency|state of emergency|"
     r"curfew|lockdown|moratorium|resolution|amendment|articles of impeachment|subpoena|"
-    r"injunction|indictment|charges?|pardons?|commutations?|appointment|veto|mandate|tariffs?"
+    r"injunction|indictment|charges?|pardons?|commutations?|appointment|veto|mandate|tariffs?|"
+    r"clemency|resignation|parliament|articles|motion|nomination|opinion|decision|appeal|"
+    r"ceasefire|embargo|constitution|referendum|investigation|inquiry"
 )
 
 
@@ -188,6 +191,12 @@ def lf_reporting_verb_clause(s):
     if m.group(1).lower().startswith("announc") and m.group(3).lower() != "that":
         return False
     return not re.search(r",\s*(saying|claiming|citing|adding)\b", text[: m.start()])
+
+
+@labeling_function(ATTRIBUTION, "reporting")
+def lf_said(s):
+    """The plainest reporting verbs, anywhere: said, says, told, stated."""
+    return bool(_rx(r"\b(said|says|told|stated|states|tweeted|wrote)\b").search(s["text"]))
 
 
 @labeling_function(ATTRIBUTION, "reporting")
@@ -285,6 +294,41 @@ def lf_act_as_object(s):
             rf"(a|an|the|its|his|her|their|new|two|several)?\s*([\w-]+\s+){{0,3}}"
             rf"({_ACT_NOUNS})\b").search(s["text"])
     )
+
+
+@labeling_function(POLICY, "official_act")
+def lf_judicial_outcome(s):
+    """A court's or prosecutor's decision: convicted, sentenced to, pardoned, clemency."""
+    return bool(_JUDICIAL.search(s["text"]))
+
+
+_JUDICIAL = _rx(
+    r"\b(convicted|sentenced|acquitted|indicted|charged with|pardon(ed|s)?|commuted|"
+    r"commutations?|clemency|found guilty|(life|\d+ years?|\w+ years?|months?) in prison|"
+    r"suspended sentence|death penalty|ruled (that|in favou?r|against)|overturned|upheld)\b"
+)
+
+
+@labeling_function(POLICY, "official_act")
+def lf_office_change(s):
+    """Appointments, resignations and swearing-in as official acts."""
+    return bool(
+        _rx(r"\b(announced|tendered|submitted|accepted|rejected|declined) (his|her|their|the)? ?"
+            r"(\w+ )?resignation\b|\b(was|were|been|be) (appointed|named|sworn in|installed|"
+            r"removed from office|dismissed)\b|\bsworn in as\b|\bappointed (him|her|\w+ \w+) "
+            r"(as )?\w+|\bdissolved (the )?\w* ?parliament\b").search(s["text"])
+    )
+
+
+@labeling_function(POLICY, "official_act")
+def lf_rule_in_force(s):
+    """What a rule makes required, banned or allowed ("mandatory", "prohibited", "illegal")."""
+    text = s["text"]
+    return bool(
+        _rx(r"\b(mandatory|compulsory|prohibited|illegal|outlawed|banned|forbidden|"
+            r"required by law|made \w+ (mandatory|illegal|free)|(law|laws|constitution|rules?) "
+            r"(forbids?|prohibits?|requires?|allows?|bans?|limits?))\b").search(text)
+    ) and not _SPEECH_NEAR_QUOTE.search(text)
 
 
 @labeling_function(POLICY, "official_act")

@@ -24,8 +24,16 @@ from newsroles.stages import StageResult, Timer
 SOURCES = ("gold", "weak", "both")
 
 
-def training_rows(table, weak_labels: np.ndarray, source: str, weak_weight: float):
-    """Select training sentences: returns (row indices, label strings, sample weights)."""
+def training_rows(
+    table, weak_labels: np.ndarray, source: str, weak_weight: float,
+    votes: np.ndarray | None = None, weak_min_votes: int = 0,
+):
+    """Select training sentences: returns (row indices, label strings, sample weights).
+
+    With weak_min_votes > 0, a weakly labelled sentence needs that many labeling-function
+    votes: a sentence every function abstained on is `background` by default, which is
+    right for most but wrong for the acts and reports the functions miss.
+    """
     if source not in SOURCES:
         raise NewsrolesError(f"train.source={source!r}: expected one of {', '.join(SOURCES)}")
     split = table["split"].to_numpy(dtype=object)
@@ -38,6 +46,8 @@ def training_rows(table, weak_labels: np.ndarray, source: str, weak_weight: floa
         idx.append(rows), y.append(gold[rows]), w.append(np.ones(len(rows)))
     if source in ("weak", "both"):
         mask = ~held_out if source == "weak" else ~held_out & ~is_gold_train
+        if weak_min_votes and votes is not None:
+            mask &= (votes >= 0).sum(axis=1) >= weak_min_votes
         rows = np.flatnonzero(mask)
         idx.append(rows)
         y.append(np.asarray(LABELS, dtype=object)[weak_labels[rows]])
@@ -45,7 +55,8 @@ def training_rows(table, weak_labels: np.ndarray, source: str, weak_weight: floa
     return np.concatenate(idx), np.concatenate(y), np.concatenate(w)
 
 
-def run(cfg, cache: StageCache, labeled: StageResult, gold_reads: dict, table, weak_labels):
+def run(cfg, cache: StageCache, labeled: StageResult, gold_reads: dict, table, weak_labels,
+        votes=None):
     model_cfg = OmegaConf.to_container(cfg.model, resolve=True, enum_to_str=True)
     train_cfg = OmegaConf.to_container(cfg.train, resolve=True, enum_to_str=True)
     reads = {"label": labeled.key, **gold_reads}
@@ -58,7 +69,8 @@ def run(cfg, cache: StageCache, labeled: StageResult, gold_reads: dict, table, w
                 params = {k: v for k, v in model_cfg.items() if k != "name"}
                 model = build_model(model_cfg["name"], params, seed=cfg.seed)
                 idx, y, w = training_rows(
-                    table, weak_labels, train_cfg["source"], train_cfg["weak_weight"]
+                    table, weak_labels, train_cfg["source"], train_cfg["weak_weight"],
+                    votes, train_cfg["weak_min_votes"],
                 )
                 if len(idx) == 0:
                     raise NewsrolesError(
