@@ -101,7 +101,7 @@ def test_predictions_match_scikit_learn(table):
     """The saved-array arithmetic equals scikit-learn's own pipeline on the same features."""
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    m = build_model("linear", {"context_weight": 0, "quote_state_weight": 0}).fit(
+    m = build_model("linear", {"context_weight": 0, "quote_state_weight": 0, "lf_votes_weight": 0}).fit(
         table, table["label"])
     counts = m._blocks(table)["word"]
     ref = TfidfTransformer(sublinear_tf=True)

@@ -57,7 +57,7 @@ class LabelingConfig:
 @dataclass
 class TrainConfig:
     source: TrainSource = TrainSource.both
-    weak_weight: float = 1.0
+    weak_weight: float = 0.05
     weak_min_votes: int = 0
 
 
@@ -80,7 +80,8 @@ class LinearModelConfig:
     context_weight: float = 0.5
     context_n_features: int = 2**14
     quote_state_weight: float = 1.0
-    C: float = 1.0
+    lf_votes_weight: float = 1.0
+    C: float = 0.3
     class_weight: Optional[str] = "balanced"
     max_iter: int = 1000
     solver: str = "lbfgs"

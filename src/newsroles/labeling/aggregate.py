@@ -14,7 +14,7 @@ import numpy as np
 
 from newsroles import LABEL2ID, LABELS
 from newsroles.errors import NewsrolesError
-from newsroles.labeling.functions import ABSTAIN, LabelingFunction
+from newsroles.labeling.functions import ABSTAIN, LabelingFunction, sentence_words
 
 N_CLASSES = len(LABELS)
 BACKGROUND = LABEL2ID["background"]
@@ -23,7 +23,10 @@ AGGREGATORS = ("majority", "priority")
 
 def apply_lfs(records: Iterable[Mapping], lfs: list[LabelingFunction]) -> np.ndarray:
     """The label matrix L: one row per sentence, one column per function, -1 = abstain."""
-    rows = [[lf(r) for lf in lfs] for r in records]
+    rows = []
+    for r in records:
+        r = {**r, "_words": sentence_words(r)}
+        rows.append([lf(r) for lf in lfs])
     return np.asarray(rows, dtype=np.int8).reshape(len(rows), len(lfs))
 
 

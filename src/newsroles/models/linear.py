@@ -48,6 +48,16 @@ def _dense_features(X) -> sp.csr_matrix:
     return sp.csr_matrix(np.column_stack(cols))
 
 
+def _lf_vote_features(X) -> sp.csr_matrix:
+    """One column per labeling function: 1 where it voted. The model learns how far to
+    trust each rule from the gold sentences, instead of only copying their weak labels."""
+    from newsroles.labeling.aggregate import apply_lfs
+    from newsroles.labeling.functions import get_functions
+
+    votes = apply_lfs(X.to_dict("records"), get_functions())
+    return sp.csr_matrix((votes >= 0).astype(np.float64))
+
+
 class LinearModel(Model):
     name = "linear"
 
@@ -62,6 +72,7 @@ class LinearModel(Model):
         context_weight: float = 0.5,
         context_n_features: int = 2**14,
         quote_state_weight: float = 1.0,
+        lf_votes_weight: float = 1.0,
         C: float = 1.0,
         class_weight: str | None = "balanced",
         max_iter: int = 1000,
@@ -77,6 +88,7 @@ class LinearModel(Model):
         self.context_weight = context_weight
         self.context_n_features = int(context_n_features)
         self.quote_state_weight = quote_state_weight
+        self.lf_votes_weight = lf_votes_weight
         self.C = C
         self.class_weight = class_weight
         self.max_iter = max_iter
@@ -96,6 +108,7 @@ class LinearModel(Model):
             "context_weight": self.context_weight,
             "context_n_features": self.context_n_features,
             "quote_state_weight": self.quote_state_weight,
+            "lf_votes_weight": self.lf_votes_weight,
             "C": self.C,
             "class_weight": self.class_weight,
             "max_iter": self.max_iter,
@@ -178,6 +191,8 @@ class LinearModel(Model):
             parts.append(_tfidf(blocks["next"], est["idf_context"]) * self.context_weight)
         if self.quote_state_weight:
             parts.append(_dense_features(X) * self.quote_state_weight)
+        if self.lf_votes_weight:
+            parts.append(_lf_vote_features(X) * self.lf_votes_weight)
         return sp.hstack(parts, format="csr")
 
     def fit(self, X, y, sample_weight=None) -> LinearModel:
