@@ -51,12 +51,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("model")
     ap.add_argument("--sentences", type=int, default=200_000)
+    ap.add_argument("--jobs", type=int, default=0, help="newsroles tag --jobs (0: one per core)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         n = build_input(tmp / "in.jsonl", args.sentences)
         (tmp / "one.jsonl").write_text(json.dumps({"id": "x", "sentences": ["One."]}) + "\n")
-        base = [sys.executable, "-m", "newsroles.cli", "tag", args.model]
+        base = [sys.executable, "-m", "newsroles.cli", "tag", args.model, "--jobs", str(args.jobs)]
         startup = timed([*base, str(tmp / "one.jsonl"), "-o", str(tmp / "one.out")])
         wall = timed([*base, str(tmp / "in.jsonl"), "-o", str(tmp / "out.jsonl")])
         lines = sum(1 for _ in (tmp / "out.jsonl").open())

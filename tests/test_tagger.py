@@ -115,3 +115,12 @@ def test_unknown_config_option_is_one_line(tmp_path):
         "newsroles: error: bad configuration: In 'config': Could not find 'model/svm' "
         "(available: linear, rules)"]
     assert not any(tmp_path.iterdir())
+
+
+def test_parallel_tagging_matches_serial(trained_run):
+    tagger = Tagger.load(trained_run)
+    docs = [{"id": f"d{i}", "text": ARTICLE} for i in range(30)]
+    docs += [{"id": "s", "sentences": ["He said so.", "“Yes.”"]}]
+    serial = list(tagger.tag_documents(docs, batch_size=16, jobs=1))
+    parallel = list(tagger.tag_documents(docs, batch_size=16, jobs=2))
+    assert serial == parallel and len(serial) == 30 * 4 + 2

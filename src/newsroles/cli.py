@@ -207,6 +207,8 @@ def _tag(argv: list[str]) -> None:
     parser.add_argument("--format", choices=("jsonl", "csv"), default=None,
                         help="output format (default: from the output's suffix, else jsonl)")
     parser.add_argument("--batch-size", type=int, default=8192)
+    parser.add_argument("-j", "--jobs", type=int, default=0,
+                        help="worker processes (default 0: one per CPU core, at most 8)")
     args = parser.parse_args(argv)
     fmt = args.format or ("csv" if (args.output or "").endswith(".csv") else "jsonl")
 
@@ -214,7 +216,9 @@ def _tag(argv: list[str]) -> None:
     from newsroles.tagger import Tagger
 
     tagger = Tagger.load(args.model)
-    records = tagger.tag_documents(_read_inputs(args.inputs), batch_size=args.batch_size)
+    jobs = args.jobs or min(os.cpu_count() or 1, 8)
+    records = tagger.tag_documents(_read_inputs(args.inputs), batch_size=args.batch_size,
+                                   jobs=jobs)
     n = write_records(records, args.output, fmt)
     if args.output:
         print(f"tagged {n} sentences -> {args.output}", file=sys.stderr)

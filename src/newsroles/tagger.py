@@ -15,6 +15,32 @@ from newsroles.sentences import SplitConfig, split_article, split_sentences_give
 from newsroles.stages.prepare import SENTENCE_COLUMNS, with_context
 
 
+# The tagger a worker process uses (inherited from the parent under fork).
+_WORKER_TAGGER: Tagger | None = None
+
+
+def _init_worker(tagger: Tagger) -> None:
+    global _WORKER_TAGGER
+    _WORKER_TAGGER = tagger
+
+
+def _tag_chunk(docs: list[dict]) -> list[dict]:
+    return list(_WORKER_TAGGER.tag_documents(docs, batch_size=1 << 30))
+
+
+def _chunks(docs: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    """Group documents into lists of about `size` sentences (or characters / 100)."""
+    chunk, n = [], 0
+    for doc in docs:
+        chunk.append(doc)
+        n += len(doc["sentences"]) if "sentences" in doc else len(doc["text"]) // 100 + 1
+        if n >= size:
+            yield chunk
+            chunk, n = [], 0
+    if chunk:
+        yield chunk
+
+
 class Tagger:
     def __init__(self, model, split_config: SplitConfig | None = None):
         self.model = model
@@ -46,9 +72,15 @@ class Tagger:
             return with_context(split_sentences_given(doc_id, doc["sentences"])), False
         return with_context(split_article(doc_id, doc["text"], self.split_config).sentences), True
 
-    def tag_documents(self, docs: Iterable[dict], batch_size: int = 8192) -> Iterator[dict]:
+    def tag_documents(
+        self, docs: Iterable[dict], batch_size: int = 8192, jobs: int = 1
+    ) -> Iterator[dict]:
         """Tag a stream of {"id", "text"} or {"id", "sentences"} documents; yields one record
-        per sentence, in input order, holding at most ~batch_size sentences in memory."""
+        per sentence, in input order, holding about batch_size sentences per process in
+        memory. jobs > 1 tags chunks in that many worker processes (order is kept)."""
+        if jobs > 1:
+            yield from self._tag_parallel(docs, batch_size, jobs)
+            return
         batch: list[dict] = []
         offsets: list[bool] = []
         for doc in docs:
@@ -60,6 +92,16 @@ class Tagger:
                 batch, offsets = [], []
         if batch:
             yield from self._predict(batch, offsets)
+
+    def _tag_parallel(self, docs: Iterable[dict], batch_size: int, jobs: int) -> Iterator[dict]:
+        import multiprocessing as mp
+
+        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        ctx = mp.get_context(method)
+        chunk = max(256, batch_size // 4)
+        with ctx.Pool(jobs, initializer=_init_worker, initargs=(self,)) as pool:
+            for records in pool.imap(_tag_chunk, _chunks(docs, chunk)):
+                yield from records
 
     def _predict(self, rows: list[dict], has_offsets: list[bool]) -> Iterator[dict]:
         table = pd.DataFrame({c: [r[c] for r in rows] for c in SENTENCE_COLUMNS})

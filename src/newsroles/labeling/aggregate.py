@@ -22,11 +22,29 @@ AGGREGATORS = ("majority", "priority")
 
 
 def apply_lfs(records: Iterable[Mapping], lfs: list[LabelingFunction]) -> np.ndarray:
-    """The label matrix L: one row per sentence, one column per function, -1 = abstain."""
+    """The label matrix L: one row per sentence, one column per function, -1 = abstain.
+
+    A function with `needs` words runs only on sentences holding one of them: an inverted
+    index from word to functions finds those, so most functions are never called.
+    """
+    always = [j for j, lf in enumerate(lfs) if not lf.needs]
+    index: dict[str, list[int]] = {}
+    for j, lf in enumerate(lfs):
+        for w in lf.needs:
+            index.setdefault(w, []).append(j)
+    keys = frozenset(index)
     rows = []
     for r in records:
-        r = {**r, "_words": sentence_words(r)}
-        rows.append([lf(r) for lf in lfs])
+        words = sentence_words(r)
+        candidates = set(always)
+        for w in keys.intersection(words):
+            candidates.update(index[w])
+        row = [ABSTAIN] * len(lfs)
+        for j in candidates:
+            lf = lfs[j]
+            if lf.func(r):
+                row[j] = lf.label
+        rows.append(row)
     return np.asarray(rows, dtype=np.int8).reshape(len(rows), len(lfs))
 
 

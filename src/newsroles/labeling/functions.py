@@ -8,6 +8,7 @@ heuristics for weak labels and for the `rules` model, never a source of gold lab
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -76,6 +77,7 @@ def get_functions(names: list[str] | None = None) -> list[LabelingFunction]:
     return [REGISTRY[n] for n in names]
 
 
+@functools.cache
 def _rx(pattern: str) -> re.Pattern:
     return re.compile(pattern, re.IGNORECASE)
 

@@ -54,7 +54,10 @@ def _lf_vote_features(X) -> sp.csr_matrix:
     from newsroles.labeling.aggregate import apply_lfs
     from newsroles.labeling.functions import get_functions
 
-    votes = apply_lfs(X.to_dict("records"), get_functions())
+    columns = ["text", "quote_open_start", "has_quote_marks", "interview_turn"]
+    columns = [c for c in columns if c in X]
+    records = [dict(zip(columns, row)) for row in zip(*(X[c].tolist() for c in columns))]
+    votes = apply_lfs(records, get_functions())
     return sp.csr_matrix((votes >= 0).astype(np.float64))
 
 
