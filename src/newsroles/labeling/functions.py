@@ -132,7 +132,8 @@ _ACT_NOUNS = (
     r"curfew|lockdown|moratorium|resolution|amendment|articles of impeachment|subpoena|"
     r"injunction|indictment|charges?|pardons?|commutations?|appointment|veto|mandate|tariffs?|"
     r"clemency|resignation|parliament|articles|motion|nomination|opinion|decision|appeal|"
-    r"ceasefire|embargo|constitution|referendum|investigation|inquiry"
+    r"ceasefire|embargo|constitution|referendum|investigation|inquiry|initiative|efforts|"
+    r"coalition|mourning"
 )
 
 
@@ -351,7 +352,45 @@ def lf_office_change(s):
         _rx(r"\b(announced|tendered|submitted|accepted|rejected|declined) (his|her|their|the)? ?"
             r"(\w+ )?resignation\b|\b(was|were|been|be) (appointed|named|sworn in|installed|"
             r"removed from office|dismissed)\b|\bsworn in as\b|\bappointed (him|her|\w+ \w+) "
-            r"(as )?\w+|\bdissolved (the )?\w* ?parliament\b").search(s["text"])
+            r"(as )?\w+|\bdissolved (the )?(\w+ ){0,3}parliament\b").search(s["text"])
+    )
+
+
+@labeling_function(POLICY, "official_act", needs="counts count charges charge")
+def lf_charges_faced(s):
+    """The charges or counts a defendant faces: the prosecution's formal act."""
+    return bool(
+        _rx(r"\b(face[sd]?|facing)\b[^.]{0,30}\b(counts?|charges?)\b|\bcounts? of\b|"
+            r"\bcharges (included|involved|include|were)\b").search(s["text"])
+    )
+
+
+@labeling_function(POLICY, "official_act",
+                   needs="carry carries carried parole bail penalty fine")
+def lf_penalty_provision(s):
+    """What an offence or a sentence carries: prison terms, parole, bail, penalties."""
+    return bool(
+        _rx(r"\b(carry|carries|carried)\b[^.]{0,20}\b(prison|sentence|penalty|fine|term)|"
+            r"\beligible for parole\b|\b(granted|denied|not granted) bail\b|"
+            r"\b(maximum|minimum) (penalty|sentence|fine)\b").search(s["text"])
+    )
+
+
+@labeling_function(POLICY, "official_act", needs="act provisions provision")
+def lf_named_statute(s):
+    """A named statute or its provisions ("the National Emergencies Act", "Act, 1972")."""
+    text = s["text"]
+    return bool(
+        re.search(r"\b[Pp]rovisions? of\b|\b(?:[A-Z][a-z]+ ){1,5}Act\b", text)
+    ) and not _SPEECH_NEAR_QUOTE.search(text)
+
+
+@labeling_function(POLICY, "official_act", needs="motion bill vote bid measure resolution")
+def lf_motion_outcome(s):
+    """A motion, bill or vote in a legislature that passed or failed."""
+    return bool(
+        _rx(r"\b(motion|bill|vote|bid|measure|resolution)\b[^.]{0,60}\b(failed|passed|"
+            r"fails|passes|was defeated|was rejected)\b").search(s["text"])
     )
 
 
