@@ -1,0 +1,34 @@
+"""The bundled gold set is valid and as large as the data card says."""
+
+import json
+
+from conftest import ROOT
+from newsroles.agreement import agreement
+from newsroles.datacheck import check
+from newsroles.schema import iter_jsonl
+
+GOLD = ROOT / "data" / "gold"
+
+
+def test_gold_files_validate_and_are_big_enough():
+    counts = check(ROOT / "data/raw/wikinews.jsonl", GOLD / "gold.jsonl", GOLD / "splits.json")
+    assert counts["gold_sentences"] >= 800 and counts["gold_articles"] >= 40
+    assert all(n > 0 for n in counts["per_class"].values())
+    assert counts["per_split"]["test"]["sentences"] >= 150
+
+
+def test_second_annotation_and_adjudication():
+    result = agreement(GOLD / "annotations/annotator_a.jsonl", GOLD / "annotations/annotator_b.jsonl")
+    assert result["n"] >= 200
+    gold = {(o["doc_id"], o["start"], o["end"]): o["label"] for _, o in iter_jsonl(GOLD / "gold.jsonl")}
+    settled = [o for _, o in iter_jsonl(GOLD / "adjudication.jsonl")]
+    n_disagree = result["n"] - round(result["observed_agreement"] * result["n"])
+    assert len(settled) == n_disagree
+    for o in settled:
+        assert o["reason"] and gold[(o["doc_id"], o["start"], o["end"])] == o["final"]
+
+
+def test_every_split_article_is_in_the_corpus_and_splits_are_disjoint():
+    splits = json.loads((GOLD / "splits.json").read_text())
+    ids = [d for docs in splits.values() for d in docs]
+    assert len(ids) == len(set(ids))
