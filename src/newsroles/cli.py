@@ -145,9 +145,9 @@ def _run_job(cfg, task: str) -> float | None:
 
 def _read_inputs(paths: list[str]):
     """Yield documents from .txt files, .jsonl files and stdin ('-')."""
-    import json
+    import io
 
-    from newsroles.schema import iter_jsonl
+    from newsroles.schema import iter_json_lines, iter_jsonl
 
     for name in paths:
         if name == "-":
@@ -159,13 +159,8 @@ def _read_inputs(paths: list[str]):
             if not text.strip():
                 raise NewsrolesError("empty input", "<stdin>")
             if text.lstrip().startswith("{"):
-                for lineno, line in enumerate(text.splitlines(), 1):
-                    if line.strip():
-                        try:
-                            obj = json.loads(line)
-                        except json.JSONDecodeError as e:
-                            raise NewsrolesError(f"not valid JSON ({e.msg})", "<stdin>", lineno) from None
-                        yield _document(obj, "<stdin>", lineno)
+                for lineno, obj in iter_json_lines(io.BytesIO(data), "<stdin>"):
+                    yield _document(obj, "<stdin>", lineno)
             else:
                 yield {"id": "stdin", "text": text}
             continue

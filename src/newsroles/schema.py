@@ -38,28 +38,34 @@ def _open_text(path: Path):
     return path.open("rb")
 
 
+def iter_json_lines(fh, name: object) -> Iterator[tuple[int, dict]]:
+    """Yield (line_number, object) from a binary stream of JSON lines; `name` is what the
+    error messages call it. Blank lines are skipped; an empty stream is an error."""
+    seen_any = False
+    for lineno, raw in enumerate(fh, 1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise NewsrolesError(f"not UTF-8 text (byte {e.start})", name, lineno) from None
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise NewsrolesError(f"not valid JSON ({e.msg})", name, lineno) from None
+        if not isinstance(obj, dict):
+            raise NewsrolesError("expected a JSON object", name, lineno)
+        seen_any = True
+        yield lineno, obj
+    if not seen_any:
+        raise NewsrolesError("empty file: no JSON lines", name)
+
+
 def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict]]:
     """Yield (line_number, object) for each non-blank line; bad lines raise NewsrolesError."""
     path = Path(path)
-    seen_any = False
     with _open_text(path) as fh:
-        for lineno, raw in enumerate(fh, 1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as e:
-                raise NewsrolesError(f"not UTF-8 text (byte {e.start})", path, lineno) from None
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise NewsrolesError(f"not valid JSON ({e.msg})", path, lineno) from None
-            if not isinstance(obj, dict):
-                raise NewsrolesError("expected a JSON object", path, lineno)
-            seen_any = True
-            yield lineno, obj
-    if not seen_any:
-        raise NewsrolesError("empty file: no JSON lines", path)
+        yield from iter_json_lines(fh, path)
 
 
 def read_articles(path: str | Path) -> list[Article]:
