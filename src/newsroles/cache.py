@@ -43,8 +43,9 @@ STAGE_CODE = {
     "prepare": ("sentences.py", "schema.py", "stages/prepare.py"),
     "label": ("labeling/functions.py", "labeling/aggregate.py", "stages/label.py"),
     "train": ("models/base.py", "models/linear.py", "models/rules.py", "stages/train.py",
-              "labeling/functions.py", "labeling/aggregate.py"),
-    "evaluate": ("evaluation.py", "stages/evaluate.py"),
+              "labeling/functions.py", "labeling/aggregate.py", "labelspace.py"),
+    "evaluate": ("evaluation.py", "stages/evaluate.py", "labelspace.py", "models/base.py",
+                 "models/linear.py", "models/rules.py"),
 }
 _PACKAGE = Path(__file__).resolve().parent
 

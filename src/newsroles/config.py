@@ -13,11 +13,18 @@ from typing import Any, Optional
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
 
+from newsroles import LABELS
+
 
 class TrainSource(str, Enum):
     gold = "gold"
     weak = "weak"
     both = "both"
+
+
+class DataFormat(str, Enum):
+    articles = "articles"  # raw article text, split by the prepare stage; gold as spans
+    sentences = "sentences"  # pre-split sentences, one JSON a line, each with its gold label
 
 
 class Aggregator(str, Enum):
@@ -42,9 +49,21 @@ class SentencesConfig:
 @dataclass
 class DataConfig:
     name: str = MISSING
-    articles: str = MISSING
+    format: DataFormat = DataFormat.articles
+    # format=articles: articles JSONL, gold spans JSONL, article-level splits JSON.
+    articles: Optional[str] = None
     gold: Optional[str] = None
     splits: Optional[str] = None
+    # The corpus folder (required: `???` in a data config means "give it on the command
+    # line"); format=sentences reads one sentence file per split, usually under it.
+    path: Optional[str] = MISSING
+    sentence_files: dict[str, str] = field(default_factory=dict)
+    # The labels the gold uses, how our four fold into them, and a coarser view scored too.
+    labels: list[str] = field(default_factory=lambda: list(LABELS))
+    fold: dict[str, str] = field(default_factory=dict)
+    coarse: dict[str, str] = field(default_factory=dict)
+    ignore_labels: list[str] = field(default_factory=list)  # kept as context, never scored
+    eval_split: str = "test"
     sentences: SentencesConfig = field(default_factory=SentencesConfig)
 
 
@@ -64,6 +83,7 @@ class TrainConfig:
 @dataclass
 class EvalConfig:
     split: str = "test"
+    model: Optional[str] = None  # a saved model (run dir or model folder): evaluate it, no training
     bootstrap: int = 1000
     confidence: float = 0.95
 

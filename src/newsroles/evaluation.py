@@ -10,14 +10,15 @@ import numpy as np
 from newsroles import LABELS
 
 
-def macro_f1(y_true, y_pred) -> float:
+def macro_f1(y_true, y_pred, labels=LABELS) -> float:
     from sklearn.metrics import f1_score
 
-    return float(f1_score(y_true, y_pred, labels=list(LABELS), average="macro", zero_division=0))
+    return float(f1_score(y_true, y_pred, labels=list(labels), average="macro", zero_division=0))
 
 
 def bootstrap_interval(
-    y_true, y_pred, n_resamples: int = 1000, confidence: float = 0.95, seed: int = 0
+    y_true, y_pred, n_resamples: int = 1000, confidence: float = 0.95, seed: int = 0,
+    labels=LABELS,
 ) -> tuple[float, float]:
     """Percentile bootstrap of macro-F1 over sentences (resampled with replacement)."""
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
@@ -25,10 +26,10 @@ def bootstrap_interval(
     if n == 0 or n_resamples <= 0:
         return (float("nan"), float("nan"))
     # Integer-coded confusion counts make each resample cheap.
-    index = {label: i for i, label in enumerate(LABELS)}
+    index = {label: i for i, label in enumerate(labels)}
     t = np.array([index[v] for v in y_true])
     p = np.array([index[v] for v in y_pred])
-    k = len(LABELS)
+    k = len(labels)
     rng = np.random.default_rng(seed)
     scores = np.empty(n_resamples)
     for b in range(n_resamples):
@@ -44,18 +45,20 @@ def bootstrap_interval(
 
 
 def compute_metrics(
-    y_true, y_pred, n_resamples: int = 1000, confidence: float = 0.95, seed: int = 0
+    y_true, y_pred, n_resamples: int = 1000, confidence: float = 0.95, seed: int = 0,
+    labels=LABELS,
 ) -> dict:
     from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
 
-    labels = list(LABELS)
+    labels = list(labels)
+    k = len(labels)
     p, r, f, s = precision_recall_fscore_support(
         y_true, y_pred, labels=labels, zero_division=0
     )
-    lo, hi = bootstrap_interval(y_true, y_pred, n_resamples, confidence, seed)
-    cm = confusion_matrix(y_true, y_pred, labels=labels) if len(y_true) else np.zeros((4, 4))
+    lo, hi = bootstrap_interval(y_true, y_pred, n_resamples, confidence, seed, labels)
+    cm = confusion_matrix(y_true, y_pred, labels=labels) if len(y_true) else np.zeros((k, k))
     return {
-        "macro_f1": macro_f1(y_true, y_pred) if len(y_true) else float("nan"),
+        "macro_f1": macro_f1(y_true, y_pred, labels) if len(y_true) else float("nan"),
         "macro_f1_ci": [lo, hi],
         "ci_confidence": confidence,
         "bootstrap_resamples": n_resamples,
@@ -74,7 +77,9 @@ def compute_metrics(
     }
 
 
-def plot_confusion(matrix: list[list[int]], path: str | Path, title: str = "") -> None:
+def plot_confusion(
+    matrix: list[list[int]], path: str | Path, title: str = "", labels=LABELS
+) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -82,7 +87,7 @@ def plot_confusion(matrix: list[list[int]], path: str | Path, title: str = "") -
     from sklearn.metrics import ConfusionMatrixDisplay
 
     fig, ax = plt.subplots(figsize=(5.5, 5))
-    ConfusionMatrixDisplay(np.asarray(matrix), display_labels=list(LABELS)).plot(
+    ConfusionMatrixDisplay(np.asarray(matrix), display_labels=list(labels)).plot(
         ax=ax, colorbar=False, cmap="Blues", xticks_rotation=30
     )
     ax.set_xlabel("predicted")

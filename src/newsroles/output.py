@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import os
 import sys
@@ -12,15 +13,21 @@ from pathlib import Path
 
 from newsroles import LABELS
 
-CSV_FIELDS = ["doc_id", "sent_idx", "start", "end", "text", "label",
-              *[f"score_{label}" for label in LABELS]]
+BASE_FIELDS = ["doc_id", "sent_idx", "start", "end", "text", "label"]
+CSV_FIELDS = [*BASE_FIELDS, *[f"score_{label}" for label in LABELS]]
 
 
 def _write(records: Iterable[dict], fh, fmt: str) -> int:
     n = 0
     if fmt == "csv":
-        writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS, extrasaction="ignore")
+        records = iter(records)
+        first = next(records, None)
+        # One score column per label of the model that tagged (our four by default).
+        scores = [f"score_{k}" for k in first["scores"]] if first else CSV_FIELDS[6:]
+        writer = csv.DictWriter(fh, fieldnames=[*BASE_FIELDS, *scores], extrasaction="ignore")
         writer.writeheader()
+        if first is not None:
+            records = itertools.chain([first], records)
         for r in records:
             row = {**r, **{f"score_{k}": v for k, v in r["scores"].items()}}
             writer.writerow(row)

@@ -9,12 +9,13 @@ from pathlib import Path
 import numpy as np
 from omegaconf import OmegaConf
 
-from newsroles import LABEL2ID, LABELS
+from newsroles import LABELS
 from newsroles.cache import StageCache, file_hash
 from newsroles.evaluation import compute_metrics
 from newsroles.gold import attach_gold
 from newsroles.labeling.analysis import coverage_of_set, lf_summary
 from newsroles.labeling.functions import get_functions
+from newsroles.labelspace import fold_index
 from newsroles.schema import read_articles, read_gold, read_splits, write_json
 from newsroles.stages import StageResult, evaluate, label, prepare, train
 
@@ -25,6 +26,8 @@ def _gold(cfg, table):
     """Validate gold against the articles and join it to the sentence table."""
     gold_path, splits_path = cfg.data.get("gold"), cfg.data.get("splits")
     reads = {}
+    if prepare.is_sentence_format(cfg):  # gold came with the sentences
+        return table, reads, 0
     if not gold_path:
         table = table.assign(gold_label=None, split=None)
         return table, reads, 0
@@ -39,16 +42,23 @@ def _gold(cfg, table):
 
 
 def _write_labeling_report(run_dir: Path, cfg, table, L, weak_labels) -> dict:
+    """The per-function table and the weak labels' quality on gold dev, both in the data's
+    label space (our four folded into it where the gold uses other labels)."""
     lfs = get_functions(list(cfg.labeling.functions))
+    data_labels = list(cfg.data.labels)
+    to_data = fold_index(LABELS, data_labels, dict(cfg.data.fold))
     dev = ((table["split"] == "dev") & table["gold_label"].notna()).to_numpy()
+    data_id = {label: i for i, label in enumerate(data_labels)}
     gold_ids = np.full(len(table), -1)
-    gold_ids[dev] = [LABEL2ID[g] for g in table.loc[dev, "gold_label"]]
+    gold_ids[dev] = [data_id[g] for g in table.loc[dev, "gold_label"]]
     out = run_dir / "labeling"
     out.mkdir(exist_ok=True)
-    summary = lf_summary(L, lfs, gold_ids)
+    summary = lf_summary(L, lfs, gold_ids, to_data)
     summary.to_csv(out / "lf_summary.csv", index=False)
-    weak_on_dev = np.asarray(LABELS)[weak_labels[dev]]
-    quality = compute_metrics(table.loc[dev, "gold_label"].tolist(), weak_on_dev.tolist(), 0)
+    weak_on_dev = np.asarray(data_labels)[to_data[weak_labels[dev]]]
+    quality = compute_metrics(
+        table.loc[dev, "gold_label"].tolist(), weak_on_dev.tolist(), 0, labels=data_labels
+    )
     report = {
         "aggregator": str(cfg.labeling.aggregator.value),
         "n_functions": len(lfs),
@@ -90,12 +100,14 @@ def run_pipeline(cfg, run_dir: Path, upto: str = "evaluate") -> dict:
         note(label.run(cfg, cache, done["prepare"], table))
         L, weak_labels, _ = label.load_votes(done["label"])
         _write_labeling_report(run_dir, cfg, table, L, weak_labels)
-        if upto in ("train", "evaluate"):
+        saved_model = upto == "evaluate" and cfg.eval.get("model")
+        if upto in ("train", "evaluate") and not saved_model:
             note(train.run(cfg, cache, done["label"], gold_reads, table, weak_labels, L))
             _copy(done["train"].path / "model", run_dir / "model")
             _copy(done["train"].path / "training.json", run_dir / "training.json")
         if upto == "evaluate":
-            note(evaluate.run(cfg, cache, done["train"], table))
+            # eval.model: score a saved model (e.g. one trained on Wikinews, on PolNeAR).
+            note(evaluate.run(cfg, cache, done.get("train"), table))
             for name in ("metrics.json", "confusion_matrix.json", "confusion_matrix.png",
                          "predictions.jsonl"):
                 _copy(done["evaluate"].path / name, run_dir / name)
@@ -116,6 +128,6 @@ def summary_line(run_dir: Path) -> str | None:
     m = json.loads(metrics.read_text())
     lo, hi = m["macro_f1_ci"]
     return (
-        f"{m['model']} on gold {m['split']}: macro-F1 {m['macro_f1']:.3f} "
+        f"{m['model']} on {m.get('data', 'gold')} {m['split']}: macro-F1 {m['macro_f1']:.3f} "
         f"[{lo:.3f}, {hi:.3f}], accuracy {m['accuracy']:.3f}, n={m['n']}"
     )

@@ -160,3 +160,46 @@ def write_jsonl(path: str | Path, rows) -> None:
     atomic_write_text(
         path, "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in rows)
     )
+
+
+@dataclass(frozen=True)
+class LabelledSentence:
+    doc_id: str
+    text: str
+    label: str | None
+    split: str
+
+
+def read_sentence_files(
+    files: dict[str, str | Path], labels: list[str], ignore: list[str]
+) -> list[LabelledSentence]:
+    """Pre-split, labelled sentences: one file per split, lines {"doc_id", "text", "label"},
+    a document's sentences consecutive and in order. Labels in `ignore` become None (kept as
+    context, never scored); documents must not cross files (splits stay disjoint)."""
+    known, skipped = set(labels), set(ignore)
+    out: list[LabelledSentence] = []
+    doc_file: dict[str, Path] = {}
+    for split, path in files.items():
+        path = Path(path)
+        last = None
+        for lineno, obj in iter_jsonl(path):
+            doc_id, text, label = obj.get("doc_id"), obj.get("text"), obj.get("label")
+            if doc_id is None or not isinstance(text, str):
+                raise NewsrolesError("a sentence needs 'doc_id' and a string 'text'", path, lineno)
+            doc_id = str(doc_id)
+            if label not in known and label not in skipped:
+                raise NewsrolesError(
+                    f"unknown label {label!r} (expected one of {', '.join([*labels, *ignore])})",
+                    path, lineno,
+                )
+            if doc_id != last:
+                if doc_id in doc_file:
+                    where = "another split" if doc_file[doc_id] != path else "earlier lines"
+                    raise NewsrolesError(
+                        f"document {doc_id!r} also appears in {where} ({doc_file[doc_id]}): "
+                        "a document's sentences must be consecutive and in one split",
+                        path, lineno,
+                    )
+                doc_file[doc_id], last = path, doc_id
+            out.append(LabelledSentence(doc_id, text, None if label in skipped else label, split))
+    return out

@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from newsroles import LABELS
 from newsroles.models.base import load_model, resolve_model_dir
 from newsroles.sentences import SplitConfig, split_article, split_sentences_given
 from newsroles.stages.prepare import SENTENCE_COLUMNS, with_context
@@ -106,11 +105,12 @@ class Tagger:
     def _predict(self, rows: list[dict], has_offsets: list[bool]) -> Iterator[dict]:
         table = pd.DataFrame({c: [r[c] for r in rows] for c in SENTENCE_COLUMNS})
         proba = self.model.predict_proba(table)
+        labels = self.model.labels
         best = proba.argmax(axis=1)
         rounded = np.round(proba, 6).tolist()
         for r, b, p, off in zip(rows, best, rounded, has_offsets, strict=True):
             rec = {"doc_id": r["doc_id"], "sent_idx": r["sent_idx"], "text": r["text"],
-                   "label": LABELS[b], "scores": dict(zip(LABELS, p))}
+                   "label": labels[b], "scores": dict(zip(labels, p))}
             if off:
                 rec["start"], rec["end"] = r["start"], r["end"]
             yield rec

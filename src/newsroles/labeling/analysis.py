@@ -9,12 +9,16 @@ from newsroles import LABELS
 from newsroles.labeling.functions import LabelingFunction
 
 
-def lf_summary(L: np.ndarray, lfs: list[LabelingFunction], gold: np.ndarray) -> pd.DataFrame:
+def lf_summary(
+    L: np.ndarray, lfs: list[LabelingFunction], gold: np.ndarray,
+    to_gold: np.ndarray | None = None,
+) -> pd.DataFrame:
     """One row per labeling function.
 
     coverage/overlaps/conflicts are fractions of all sentences; `gold` holds a label id for
     gold-dev sentences and -1 elsewhere, and accuracy is measured on the gold sentences the
-    function voted on.
+    function voted on. `to_gold` maps our label ids to the gold's where the gold uses
+    another label set (e.g. PolNeAR's three).
     """
     voted = L >= 0
     n_voting = voted.sum(axis=1)
@@ -28,7 +32,8 @@ def lf_summary(L: np.ndarray, lfs: list[LabelingFunction], gold: np.ndarray) -> 
             if k != j:
                 conflict |= mine & voted[:, k] & (L[:, k] != col)
         on_gold = mine & (gold >= 0)
-        correct = int((col[on_gold] == gold[on_gold]).sum())
+        voted_as = col[on_gold] if to_gold is None else to_gold[col[on_gold]]
+        correct = int((voted_as == gold[on_gold]).sum())
         rows.append(
             {
                 "function": lf.name,

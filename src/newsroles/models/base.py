@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from newsroles import LABEL2ID, LABELS, __version__
+from newsroles import LABELS, __version__
 from newsroles.errors import NewsrolesError
 
 # name -> "module:Class", imported on first use so that unused models cost nothing.
@@ -36,7 +36,9 @@ class Model(ABC):
 
     X is a pandas DataFrame of sentence records in document order, with the columns the
     prepare stage writes (text, prev_text, next_text, quote_open_start, ...). Probabilities
-    have one column per label, in newsroles.LABELS order.
+    have one column per label of `self.labels`: newsroles.LABELS unless the model was
+    fitted on another label set (`fit(..., labels=...)`, e.g. PolNeAR's three), which is
+    saved with the model as label2id/id2label.
     """
 
     name: ClassVar[str]
@@ -46,14 +48,14 @@ class Model(ABC):
         return dict(self.params)
 
     @abstractmethod
-    def fit(self, X, y, sample_weight=None) -> Model: ...
+    def fit(self, X, y, sample_weight=None, labels=None) -> Model: ...
 
     @abstractmethod
     def predict_proba(self, X) -> np.ndarray: ...
 
     def predict(self, X) -> np.ndarray:
         proba = self.predict_proba(X)
-        return np.asarray(LABELS, dtype=object)[proba.argmax(axis=1)]
+        return np.asarray(self.labels, dtype=object)[proba.argmax(axis=1)]
 
     # --- persistence ----------------------------------------------------------------------
     @abstractmethod
@@ -73,9 +75,9 @@ class Model(ABC):
         meta = {
             "name": self.name,
             "newsroles_version": __version__,
-            "labels": list(LABELS),
-            "label2id": LABEL2ID,
-            "id2label": {str(i): label for label, i in LABEL2ID.items()},
+            "labels": list(self.labels),
+            "label2id": {label: i for i, label in enumerate(self.labels)},
+            "id2label": {str(i): label for i, label in enumerate(self.labels)},
             "params": self.get_params(),
             "preprocessing": preprocessing or {},
         }
@@ -142,12 +144,16 @@ def verify_model_dir(path: Path) -> dict:
         meta = json.loads((path / MODEL_FILE).read_text())
     except ValueError:
         raise NewsrolesError(f"corrupt {MODEL_FILE}", path) from None
-    if meta.get("labels") != list(LABELS):
-        raise NewsrolesError(f"model labels {meta.get('labels')} differ from {list(LABELS)}", path)
+    labels = meta.get("labels")
+    if (not isinstance(labels, list) or len(labels) < 2 or len(set(labels)) != len(labels)
+            or not all(isinstance(x, str) and x for x in labels)):
+        raise NewsrolesError(f"{MODEL_FILE}: labels must be a list of distinct names", path)
     return meta
 
 
 def load_model(path: str | Path) -> Model:
     path = resolve_model_dir(path)
     meta = verify_model_dir(path)
-    return _model_class(meta.get("name", "?"))._load(path, meta)
+    model = _model_class(meta.get("name", "?"))._load(path, meta)
+    model.labels = tuple(meta["labels"])
+    return model

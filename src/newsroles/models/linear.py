@@ -198,18 +198,27 @@ class LinearModel(Model):
             parts.append(_lf_vote_features(X) * self.lf_votes_weight)
         return sp.hstack(parts, format="csr")
 
-    def fit(self, X, y, sample_weight=None) -> LinearModel:
+    def fit(self, X, y, sample_weight=None, labels=None) -> LinearModel:
         from sklearn.feature_extraction.text import TfidfTransformer
         from sklearn.linear_model import LogisticRegression
 
         from newsroles import LABELS
+        from newsroles.labelspace import ordered_labels
 
         y = np.asarray(y)
-        missing = sorted(set(LABELS) - set(y))
+        if labels is None:  # our four, unless y uses another label set
+            labels = LABELS if set(y) <= set(LABELS) else ordered_labels(set(y))
+        labels = tuple(labels)
+        unknown = sorted(set(y) - set(labels))
+        if unknown:
+            raise NewsrolesError(f"training labels {unknown} are not among {list(labels)}")
+        missing = [label for label in labels if label not in set(y)]
         if missing:
             raise NewsrolesError(
-                f"training data has no example of {', '.join(missing)}: cannot fit 4 classes"
+                f"training data has no example of {', '.join(missing)}: "
+                f"cannot fit {len(labels)} classes"
             )
+        self.labels = labels
         blocks = self._blocks(X)
 
         def idf(counts):
@@ -228,19 +237,17 @@ class LinearModel(Model):
             random_state=self.seed,
         )
         clf.fit(self._features(X), y, sample_weight=sample_weight)
-        # Keep the rows in LABELS order, so that scores come out in that order.
-        order = [list(clf.classes_).index(label) for label in LABELS]
+        # Keep the rows in self.labels order, so that scores come out in that order.
+        order = [list(clf.classes_).index(label) for label in labels]
         self._est["coef"] = clf.coef_[order]
         self._est["intercept"] = clf.intercept_[order]
         return self
 
     def predict_proba(self, X) -> np.ndarray:
-        from newsroles import LABELS
-
         if self._est is None:
             raise NewsrolesError("model is not fitted")
         if len(X) == 0:
-            return np.zeros((0, len(LABELS)))
+            return np.zeros((0, len(self.labels)))
         scores = self._features(X) @ self._est["coef"].T + self._est["intercept"]
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
@@ -264,6 +271,8 @@ class LinearModel(Model):
             raise NewsrolesError(f"refusing {WEIGHTS_FILE}: {e}", path) from None
         if set(est) != expected or any(a.dtype.kind != "f" for a in est.values()):
             raise NewsrolesError(f"{WEIGHTS_FILE} does not hold the expected arrays", path)
+        if est["coef"].shape[0] != len(meta["labels"]):
+            raise NewsrolesError(f"{WEIGHTS_FILE}: one weight row per label expected", path)
         model._est = est
         return model
 

@@ -24,7 +24,7 @@ class RulesModel(Model):
     def params(self):
         return {"functions": self.functions, "aggregator": self.aggregator}
 
-    def fit(self, X, y=None, sample_weight=None) -> RulesModel:
+    def fit(self, X, y=None, sample_weight=None, labels=None) -> RulesModel:
         return self  # nothing to learn: the rules are written, not trained
 
     def predict_proba(self, X) -> np.ndarray:

@@ -1,7 +1,12 @@
-"""evaluate: score the trained model on one gold split (test by default).
+"""evaluate: score a model on one gold split (data.eval_split: test for Wikinews).
 
-Reads: the train stage's model, the gold sentences. Config: eval, seed. Writes:
-metrics.json, confusion_matrix.json, confusion_matrix.png, predictions.jsonl.
+Reads: the train stage's model, or a saved model given as eval.model; the gold sentences.
+Config: eval, data.labels/fold/coarse, seed. Writes: metrics.json, confusion_matrix.json,
+confusion_matrix.png, predictions.jsonl.
+
+A model whose labels differ from the gold's (our four against PolNeAR's three) is scored
+after folding its scores into the gold's labels (data.fold); data.coarse adds a second,
+coarser view (reported speech against the rest) to metrics.json.
 """
 
 from __future__ import annotations
@@ -11,18 +16,35 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
-from newsroles import LABELS
 from newsroles.cache import StageCache, stage_key
 from newsroles.errors import NewsrolesError
 from newsroles.evaluation import compute_metrics, plot_confusion
+from newsroles.labelspace import fold_labels, fold_proba, ordered_labels
 from newsroles.models import load_model
+from newsroles.models.base import MANIFEST_FILE, resolve_model_dir, verify_model_dir
 from newsroles.stages import StageResult, Timer
 
 
-def run(cfg, cache: StageCache, trained: StageResult, table) -> StageResult:
+def saved_model_reads(path: str) -> dict:
+    """What a stage reads when it evaluates a saved model: its folder and manifest hash."""
+    from newsroles.cache import file_hash
+
+    model_dir = resolve_model_dir(path)
+    verify_model_dir(model_dir)
+    return {"model": {"path": str(model_dir), "sha256": file_hash(model_dir / MANIFEST_FILE)}}
+
+
+def run(cfg, cache: StageCache, trained: StageResult | None, table) -> StageResult:
     eval_cfg = OmegaConf.to_container(cfg.eval, resolve=True)
-    reads = {"train": trained.key}
-    key = stage_key("evaluate", reads=reads, config=eval_cfg, seed=cfg.seed)
+    if trained is not None:
+        reads, model_dir = {"train": trained.key}, trained.path / "model"
+    else:
+        reads = saved_model_reads(eval_cfg["model"])
+        model_dir = Path(reads["model"]["path"])
+    data_labels = list(cfg.data.labels)
+    fold, coarse = dict(cfg.data.fold), dict(cfg.data.coarse)
+    key = stage_key("evaluate", reads=reads, config=eval_cfg, seed=cfg.seed,
+                    labels={"labels": data_labels, "fold": fold, "coarse": coarse})
     with Timer() as t:
         hit = cache.get("evaluate", key)
         if hit is None:
@@ -33,14 +55,24 @@ def run(cfg, cache: StageCache, trained: StageResult, table) -> StageResult:
                 if rows.empty:
                     raise NewsrolesError(f"no gold sentences in split {split!r} to evaluate on")
                 rows = rows.reset_index(drop=True)
-                model = load_model(trained.path / "model")
-                proba = model.predict_proba(rows)
-                pred = [LABELS[i] for i in proba.argmax(axis=1)]
+                model = load_model(model_dir)
+                proba = fold_proba(model.predict_proba(rows), model.labels, data_labels, fold)
+                pred = [data_labels[i] for i in proba.argmax(axis=1)]
                 gold = rows["gold_label"].tolist()
-                metrics = compute_metrics(
-                    gold, pred, eval_cfg["bootstrap"], eval_cfg["confidence"], cfg.seed
-                )
-                metrics = {"split": split, "model": cfg.model.name, **metrics}
+                boot = (eval_cfg["bootstrap"], eval_cfg["confidence"], cfg.seed)
+                metrics = compute_metrics(gold, pred, *boot, labels=data_labels)
+                name = model.name if trained is None else cfg.model.name
+                metrics = {"split": split, "model": name, "data": cfg.data.name,
+                           "model_labels": list(model.labels), **metrics}
+                if trained is None:
+                    metrics["model_path"] = str(model_dir)
+                if coarse:
+                    coarse_labels = list(ordered_labels(set(coarse.values())))
+                    metrics["coarse"] = compute_metrics(
+                        fold_labels(gold, coarse_labels, coarse),
+                        fold_labels(pred, coarse_labels, coarse),
+                        *boot, labels=coarse_labels,
+                    )
                 (tmp / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
                 (tmp / "confusion_matrix.json").write_text(
                     json.dumps(metrics["confusion_matrix"], indent=2) + "\n"
@@ -48,7 +80,8 @@ def run(cfg, cache: StageCache, trained: StageResult, table) -> StageResult:
                 plot_confusion(
                     metrics["confusion_matrix"]["rows_gold_cols_pred"],
                     tmp / "confusion_matrix.png",
-                    f"{cfg.model.name} on gold {split} (macro-F1 {metrics['macro_f1']:.3f})",
+                    f"{name} on {cfg.data.name} {split} (macro-F1 {metrics['macro_f1']:.3f})",
+                    labels=data_labels,
                 )
                 with (tmp / "predictions.jsonl").open("w", encoding="utf-8") as fh:
                     for r, p, g, pr in zip(rows.itertuples(), pred, gold, proba, strict=True):
@@ -61,7 +94,7 @@ def run(cfg, cache: StageCache, trained: StageResult, table) -> StageResult:
                             "gold": g,
                             "pred": p,
                             "correct": p == g,
-                            "scores": {lab: round(float(v), 6) for lab, v in zip(LABELS, pr)},
+                            "scores": {lab: round(float(v), 6) for lab, v in zip(data_labels, pr)},
                         }
                         fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
 

@@ -18,6 +18,7 @@ from omegaconf import OmegaConf
 from newsroles import LABELS
 from newsroles.cache import StageCache, stage_key
 from newsroles.errors import NewsrolesError
+from newsroles.labelspace import fold_index
 from newsroles.models import build_model
 from newsroles.stages import StageResult, Timer
 
@@ -27,8 +28,11 @@ SOURCES = ("gold", "weak", "both")
 def training_rows(
     table, weak_labels: np.ndarray, source: str, weak_weight: float,
     votes: np.ndarray | None = None, weak_min_votes: int = 0,
+    data_labels=LABELS, fold: dict | None = None,
 ):
     """Select training sentences: returns (row indices, label strings, sample weights).
+
+    Weak labels (our four) are folded into the data's label set where it differs.
 
     With weak_min_votes > 0, a weakly labelled sentence needs that many labeling-function
     votes: a sentence every function abstained on is `background` by default, which is
@@ -50,7 +54,8 @@ def training_rows(
             mask &= (votes >= 0).sum(axis=1) >= weak_min_votes
         rows = np.flatnonzero(mask)
         idx.append(rows)
-        y.append(np.asarray(LABELS, dtype=object)[weak_labels[rows]])
+        to_data = fold_index(LABELS, list(data_labels), fold or {})
+        y.append(np.asarray(data_labels, dtype=object)[to_data[weak_labels[rows]]])
         w.append(np.full(len(rows), weak_weight))
     return np.concatenate(idx), np.concatenate(y), np.concatenate(w)
 
@@ -60,7 +65,9 @@ def run(cfg, cache: StageCache, labeled: StageResult, gold_reads: dict, table, w
     model_cfg = OmegaConf.to_container(cfg.model, resolve=True, enum_to_str=True)
     train_cfg = OmegaConf.to_container(cfg.train, resolve=True, enum_to_str=True)
     reads = {"label": labeled.key, **gold_reads}
-    key = stage_key("train", reads=reads, model=model_cfg, train=train_cfg, seed=cfg.seed)
+    labels = {"labels": list(cfg.data.labels), "fold": dict(cfg.data.fold)}
+    key = stage_key("train", reads=reads, model=model_cfg, train=train_cfg, seed=cfg.seed,
+                    labels=labels)
     with Timer() as t:
         hit = cache.get("train", key)
         if hit is None:
@@ -68,20 +75,22 @@ def run(cfg, cache: StageCache, labeled: StageResult, gold_reads: dict, table, w
             def write(tmp: Path) -> None:
                 params = {k: v for k, v in model_cfg.items() if k != "name"}
                 model = build_model(model_cfg["name"], params, seed=cfg.seed)
+                data_labels = list(cfg.data.labels)
                 idx, y, w = training_rows(
                     table, weak_labels, train_cfg["source"], train_cfg["weak_weight"],
-                    votes, train_cfg["weak_min_votes"],
+                    votes, train_cfg["weak_min_votes"], data_labels, dict(cfg.data.fold),
                 )
                 if len(idx) == 0:
                     raise NewsrolesError(
                         f"no training sentences for train.source={train_cfg['source']}"
                     )
-                model.fit(table.iloc[idx].reset_index(drop=True), y, sample_weight=w)
+                model.fit(table.iloc[idx].reset_index(drop=True), y, sample_weight=w,
+                          labels=data_labels)
                 model.save(
                     tmp / "model",
                     preprocessing=OmegaConf.to_container(cfg.data.sentences, resolve=True),
                 )
-                counts = {label: int((y == label).sum()) for label in LABELS}
+                counts = {label: int((y == label).sum()) for label in data_labels}
                 info = {"source": train_cfg["source"], "n": int(len(idx)), "label_counts": counts}
                 (tmp / "training.json").write_text(json.dumps(info, indent=2) + "\n")
 
