@@ -7,6 +7,8 @@ Plain subcommands:
     newsroles tag MODEL INPUT... [-o OUTPUT] [--format jsonl|csv]
     newsroles runs list [--root DIR]
     newsroles data check | agreement [A B]
+    newsroles annotate export MODEL --select uncertain|random|disagree -n N -o FILE
+    newsroles annotate import FILE [--split train] [--dry-run]
 """
 
 from __future__ import annotations
@@ -274,6 +276,90 @@ def _data(argv: list[str]) -> None:
     print(json.dumps(result, indent=2))
 
 
+# --- annotate -----------------------------------------------------------------------------
+
+
+def _annotate(argv: list[str]) -> None:
+    root = project_root()
+    parser = argparse.ArgumentParser(prog="newsroles annotate",
+                                     description="Grow the gold set with a model's help.")
+    sub = parser.add_subparsers(dest="action", required=True)
+    exp = sub.add_parser("export", help="choose unlabelled sentences for annotators")
+    exp.add_argument("model", help="a run directory or its model folder")
+    exp.add_argument("--select", choices=("uncertain", "random", "disagree"),
+                     default="uncertain")
+    exp.add_argument("-n", type=int, default=100, help="how many sentences (default 100)")
+    exp.add_argument("-o", "--output", required=True,
+                     help=".json (Label Studio tasks + labeling config) or .csv (spreadsheet)")
+    exp.add_argument("--seed", type=int, default=0, help="for --select random")
+    imp = sub.add_parser("import", help="append annotators' labels to the gold set")
+    imp.add_argument("file", help="Label Studio export (.json, JSON_MIN) or CSV (filled in)")
+    imp.add_argument("--split", default="train", choices=("train", "dev", "test"),
+                     help="split for articles new to the gold set (default train)")
+    imp.add_argument("--dry-run", action="store_true", help="report only; write nothing")
+    for p in (exp, imp):
+        p.add_argument("--articles", default=str(root / "data/raw/wikinews.jsonl"))
+        p.add_argument("--gold", default=str(root / "data/gold/gold.jsonl"))
+    imp.add_argument("--splits", default=str(root / "data/gold/splits.json"))
+    args = parser.parse_args(argv)
+    if args.action == "export":
+        _annotate_export(args)
+    else:
+        _annotate_import(args)
+
+
+def _annotate_export(args) -> None:
+    import hashlib
+
+    from newsroles.annotation.formats import to_records, write_export
+    from newsroles.annotation.select import select_for_annotation
+    from newsroles.models.base import MANIFEST_FILE, resolve_model_dir
+    from newsroles.schema import read_articles, read_gold
+    from newsroles.sentences import split_article
+    from newsroles.tagger import Tagger
+
+    if args.n < 1:
+        raise NewsrolesError(f"-n must be at least 1, not {args.n}")
+    out = Path(args.output)
+    if out.suffix not in (".json", ".csv"):
+        raise NewsrolesError("output must end in .json (Label Studio) or .csv (spreadsheet)",
+                             out)
+    tagger = Tagger.load(args.model)
+    articles = read_articles(args.articles)
+    by_id = {a.id: a for a in articles}
+    gold_docs = {g.doc_id for g in read_gold(args.gold, by_id)} if Path(args.gold).exists() \
+        else set()
+    chosen = select_for_annotation(tagger.model, articles, gold_docs, tagger.split_config,
+                                   args.select, args.n, args.seed)
+    sentences = {d: [s.text for s in split_article(d, by_id[d].text,
+                                                   tagger.split_config).sentences]
+                 for d in set(chosen["doc_id"])}
+    model_dir = resolve_model_dir(args.model)
+    digest = hashlib.sha256((model_dir / MANIFEST_FILE).read_bytes()).hexdigest()[:12]
+    written = write_export(to_records(chosen, sentences), out,
+                           f"{tagger.model.name}@{digest} ({args.select})")
+    print(f"{len(chosen)} sentences ({args.select}) from {chosen['doc_id'].nunique()} "
+          f"articles -> {', '.join(map(str, written))}", file=sys.stderr)
+
+
+def _annotate_import(args) -> None:
+    from newsroles.annotation.formats import read_labelled
+    from newsroles.annotation.merge import apply_merge, plan_merge
+
+    report = plan_merge(read_labelled(args.file), args.articles, args.gold)
+    for c in report.conflicts:  # one line each: reported, never imported
+        gold = f" vs gold {c['gold']}" if c["gold"] else ""
+        print(f"conflict: {c['origin']}: {c['doc_id']} {c['start']}-{c['end']}: "
+              f"{c['new']}{gold} ({c['why']})", file=sys.stderr)
+    if not args.dry_run:
+        apply_merge(report, args.gold, args.splits, args.split, f"annotate:{Path(args.file).name}")
+    s = report.summary()
+    verb = "would import" if args.dry_run else "imported"
+    print(f"{verb} {s['imported']} sentence(s) ({s['new_articles']} new article(s) -> "
+          f"{args.split}); {s['duplicates']} already gold, {s['conflicts']} conflict(s), "
+          f"{s['unlabelled']} unlabelled", file=sys.stderr)
+
+
 # --- entry point --------------------------------------------------------------------------
 
 USAGE = __doc__
@@ -294,6 +380,8 @@ def main(argv: list[str] | None = None) -> None:
             _runs(rest)
         elif cmd == "data":
             _data(rest)
+        elif cmd == "annotate":
+            _annotate(rest)
         else:
             _fail(f"unknown command {cmd!r} (try: newsroles --help)")
     except NewsrolesError as e:

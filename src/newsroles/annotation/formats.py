@@ -1,0 +1,179 @@
+"""Handing sentences to annotators and reading their labels back.
+
+Out: Label Studio tasks (its "Basic JSON" import format, the model's suggestion as a
+prediction, so annotators see it pre-selected) with the labeling config to paste into the
+project, or a plain CSV with an empty `label` column for a spreadsheet.
+
+Back: Label Studio's JSON export (full, with `annotations`), its JSON_MIN or CSV export,
+or our CSV filled in. Every format comes back as the same records: doc_id, start, end,
+text, label (None where not labelled), note, annotator, and where it came from (`origin`,
+for error messages).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+import pandas as pd
+
+from newsroles import LABELS
+from newsroles.errors import NewsrolesError
+
+FROM_NAME, TO_NAME, NOTE_NAME = "label", "text", "note"
+CSV_COLUMNS = ["doc_id", "start", "end", "context_before", "text", "context_after",
+               "suggestion", "confidence", "label", "note"]
+
+
+def labeling_config(labels=LABELS) -> str:
+    """The Label Studio project's labeling interface for these tasks."""
+    choices = "\n".join(f'    <Choice value={quoteattr(label)}/>' for label in labels)
+    return f"""<View>
+  <Header value="$doc_id"/>
+  <Text name="context_before" value="$context_before" granularity="word"/>
+  <View style="background: #fff6d5; padding: 6px; font-weight: bold">
+    <Text name="{TO_NAME}" value="$text"/>
+  </View>
+  <Text name="context_after" value="$context_after"/>
+  <Choices name="{FROM_NAME}" toName="{TO_NAME}" choice="single" showInline="true">
+{choices}
+  </Choices>
+  <TextArea name="{NOTE_NAME}" toName="{TO_NAME}" placeholder="why (optional)" rows="1"/>
+</View>
+"""
+
+
+def _context(table: pd.DataFrame, all_rows: dict, before: int = 2, after: int = 1):
+    """Neighbouring sentences of each chosen row, from the article's full sentence list."""
+    out_before, out_after = [], []
+    for r in table.itertuples():
+        sents = all_rows[r.doc_id]
+        i = int(r.sent_idx)
+        out_before.append(" ".join(s for s in sents[max(0, i - before):i]))
+        out_after.append(" ".join(s for s in sents[i + 1:i + 1 + after]))
+    return out_before, out_after
+
+
+def to_records(chosen: pd.DataFrame, sentences_by_doc: dict[str, list[str]]) -> list[dict]:
+    before, after = _context(chosen, sentences_by_doc)
+    return [
+        {"doc_id": r.doc_id, "start": int(r.start), "end": int(r.end),
+         "context_before": b, "text": r.text, "context_after": a,
+         "suggestion": r.suggestion, "confidence": float(r.confidence)}
+        for r, b, a in zip(chosen.itertuples(), before, after, strict=True)
+    ]
+
+
+def label_studio_tasks(records: list[dict], model_version: str) -> list[dict]:
+    return [
+        {
+            "data": rec,
+            "predictions": [{
+                "model_version": model_version,
+                "score": rec["confidence"],
+                "result": [{"from_name": FROM_NAME, "to_name": TO_NAME, "type": "choices",
+                            "value": {"choices": [rec["suggestion"]]}}],
+            }],
+        }
+        for rec in records
+    ]
+
+
+def write_export(records: list[dict], path: Path, model_version: str) -> list[Path]:
+    """Write tasks by the output's suffix (.json: Label Studio; .csv: spreadsheet)."""
+    from newsroles.schema import atomic_write_text
+
+    if path.suffix == ".json":
+        atomic_write_text(path, json.dumps(label_studio_tasks(records, model_version),
+                                           indent=1, ensure_ascii=False) + "\n")
+        config = path.with_suffix(".label_config.xml")
+        atomic_write_text(config, labeling_config())
+        return [path, config]
+    if path.suffix == ".csv":
+        rows = [{**r, "label": "", "note": ""} for r in records]
+        atomic_write_text(path, pd.DataFrame(rows, columns=CSV_COLUMNS).to_csv(index=False))
+        return [path]
+    raise NewsrolesError("output must end in .json (Label Studio) or .csv (spreadsheet)", path)
+
+
+# --- reading labels back --------------------------------------------------------------------
+
+
+def _span(data: dict, origin: str) -> tuple[str, int, int, str]:
+    try:
+        return str(data["doc_id"]), int(data["start"]), int(data["end"]), str(data["text"])
+    except (KeyError, TypeError, ValueError):
+        raise NewsrolesError(
+            "record lacks doc_id/start/end/text (was it exported by newsroles annotate?)",
+            origin) from None
+
+
+def _choice(result: list[dict]) -> tuple[str | None, str]:
+    label, note = None, ""
+    for item in result or []:
+        value = item.get("value", {})
+        if item.get("from_name") == FROM_NAME and value.get("choices"):
+            label = value["choices"][0]
+        elif item.get("from_name") == NOTE_NAME and value.get("text"):
+            note = " ".join(value["text"])
+    return label, note
+
+
+def _from_label_studio_json(tasks: list, path: Path) -> list[dict]:
+    out = []
+    for n, task in enumerate(tasks, 1):
+        origin = f"{path}: task {task.get('id', n)}"
+        if "data" in task:  # full JSON export: one record per (non-cancelled) annotation
+            doc_id, start, end, text = _span(task["data"], origin)
+            annotations = [a for a in task.get("annotations", []) if not a.get("was_cancelled")]
+            if not annotations:
+                out.append(dict(doc_id=doc_id, start=start, end=end, text=text, label=None,
+                                note="", annotator=None, origin=origin))
+            for a in annotations:
+                label, note = _choice(a.get("result"))
+                out.append(dict(doc_id=doc_id, start=start, end=end, text=text, label=label,
+                                note=note, annotator=a.get("completed_by"), origin=origin))
+        else:  # JSON_MIN: data fields and control values side by side
+            doc_id, start, end, text = _span(task, origin)
+            label = task.get(FROM_NAME)
+            if isinstance(label, dict):
+                label = (label.get("choices") or [None])[0]
+            out.append(dict(doc_id=doc_id, start=start, end=end, text=text,
+                            label=label or None, note=task.get(NOTE_NAME) or "",
+                            annotator=task.get("annotator"), origin=origin))
+    return out
+
+
+def _from_csv(path: Path) -> list[dict]:
+    out = []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if not reader.fieldnames or not {"doc_id", "start", "end", "text", FROM_NAME} <= set(
+                reader.fieldnames):
+            raise NewsrolesError("CSV needs the columns doc_id, start, end, text, label", path)
+        for lineno, row in enumerate(reader, 2):
+            origin = f"{path}:{lineno}"
+            doc_id, start, end, text = _span(row, origin)
+            label = (row.get(FROM_NAME) or "").strip() or None
+            out.append(dict(doc_id=doc_id, start=start, end=end, text=text, label=label,
+                            note=(row.get(NOTE_NAME) or "").strip(),
+                            annotator=row.get("annotator") or None, origin=origin))
+    return out
+
+
+def read_labelled(path: str | Path) -> list[dict]:
+    """Records from a Label Studio export (JSON, JSON_MIN, CSV) or our filled-in CSV."""
+    path = Path(path)
+    if not path.is_file():
+        raise NewsrolesError("file not found", path)
+    if path.suffix == ".csv":
+        return _from_csv(path)
+    try:
+        tasks = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise NewsrolesError(f"not a JSON export ({e})", path) from None
+    if not isinstance(tasks, list):
+        raise NewsrolesError("expected a JSON list of tasks (Label Studio export)", path)
+    return _from_label_studio_json(tasks, path)

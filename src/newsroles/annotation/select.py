@@ -1,0 +1,83 @@
+"""Which unlabelled sentences an annotator should see next.
+
+Candidates are the body sentences (split as the model was trained) of articles that have
+no gold label yet. Strategies:
+- `uncertain`: least confident first (lowest top score of the model);
+- `random`: a seeded random sample;
+- `disagree`: where the model and the labeling functions (those that voted) disagree,
+  least confident first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from newsroles.errors import NewsrolesError
+
+STRATEGIES = ("uncertain", "random", "disagree")
+
+
+def rank(proba: np.ndarray, strategy: str, seed: int = 0,
+         weak: np.ndarray | None = None, labels: Iterable[str] | None = None) -> np.ndarray:
+    """Row indices in the order the strategy would show them (all eligible rows).
+
+    `weak` (for `disagree`) holds the labeling functions' label per row, or None where all
+    abstained; `labels` names proba's columns.
+    """
+    confidence = proba.max(axis=1) if len(proba) else np.zeros(0)
+    if strategy == "uncertain":
+        return np.argsort(confidence, kind="stable")
+    if strategy == "random":
+        return np.random.default_rng(seed).permutation(len(proba))
+    if strategy == "disagree":
+        if weak is None or labels is None:
+            raise NewsrolesError("the disagree strategy needs labeling-function votes")
+        predicted = np.asarray(list(labels), dtype=object)[proba.argmax(axis=1)]
+        differs = np.array([w is not None and w != p for w, p in zip(weak, predicted)], bool)
+        rows = np.flatnonzero(differs)
+        return rows[np.argsort(confidence[rows], kind="stable")]
+    raise NewsrolesError(f"unknown selection {strategy!r} (choose {', '.join(STRATEGIES)})")
+
+
+def candidate_sentences(articles, gold_docs: set[str], split_config) -> pd.DataFrame:
+    """Sentence table (prepare's columns) of the articles without gold labels."""
+    from newsroles.sentences import split_article
+    from newsroles.stages.prepare import SENTENCE_COLUMNS, with_context
+
+    rows: list[dict] = []
+    for a in articles:
+        if a.id not in gold_docs:
+            rows.extend(with_context(split_article(a.id, a.text, split_config).sentences))
+    return pd.DataFrame({c: [r[c] for r in rows] for c in SENTENCE_COLUMNS})
+
+
+def weak_votes(table: pd.DataFrame) -> list[str | None]:
+    """The labeling functions' majority label per sentence (None where all abstained)."""
+    from newsroles import LABELS
+    from newsroles.labeling.aggregate import aggregate, apply_lfs
+    from newsroles.labeling.functions import get_functions
+
+    L = apply_lfs(table.to_dict("records"), get_functions(["all"]))
+    labels, _ = aggregate(L, "majority")
+    return [LABELS[y] if (L[i] >= 0).any() else None for i, y in enumerate(labels)]
+
+
+def select_for_annotation(model, articles, gold_docs: set[str], split_config,
+                          strategy: str, n: int, seed: int = 0) -> pd.DataFrame:
+    """The n sentences to annotate next, with the model's suggestion and confidence."""
+    table = candidate_sentences(articles, gold_docs, split_config)
+    if table.empty:
+        raise NewsrolesError("no unlabelled sentences left: every article has gold labels")
+    proba = model.predict_proba(table)
+    weak = weak_votes(table) if strategy == "disagree" else None
+    order = rank(proba, strategy, seed, weak, model.labels)[:n]
+    chosen = table.iloc[order].reset_index(drop=True)
+    chosen["suggestion"] = [model.labels[i] for i in proba[order].argmax(axis=1)]
+    chosen["confidence"] = proba[order].max(axis=1).round(4)
+    chosen["scores"] = [dict(zip(model.labels, p.round(4).tolist())) for p in proba[order]]
+    if weak is not None:
+        chosen["rules_say"] = [weak[i] for i in order]
+    return chosen
