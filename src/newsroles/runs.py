@@ -17,7 +17,7 @@ from newsroles.schema import write_json
 STATUS_FILE = "status.json"
 TRACKED_PACKAGES = (
     "newsroles", "scikit-learn", "numpy", "scipy", "pandas", "datasets", "pyarrow",
-    "hydra-core", "omegaconf", "syntok", "skops", "matplotlib", "torch", "transformers",
+    "hydra-core", "omegaconf", "syntok", "matplotlib", "torch", "transformers",
 )
 
 

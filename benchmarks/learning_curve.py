@@ -1,0 +1,159 @@
+"""What the annotation loop buys: gold-dev macro-F1 of the default model over the size of
+the gold-train set, when the sentences added are chosen by `uncertain` versus `random`
+(the same selection code as `newsroles annotate export`).
+
+A simulation on the gold set: every run starts from the same random INITIAL gold-train
+sentences (per seed); each step trains the default model (gold + weak labels for the rest,
+as `newsroles run` does: sentences not yet "annotated" keep only their weak label), ranks
+the remaining gold-train sentences, and reveals the gold labels of the next STEP. Dev is
+only scored, never selected from; test is not touched.
+
+    python benchmarks/learning_curve.py [--sizes 200 400 800 all] [--seeds 1 2 3]
+        [--initial 100] [--step 100] [--out runs/benchmarks/learning_curve] [overrides...]
+
+Writes curve.csv (one row per strategy, size, seed), summary.md (mean ± sd) and curve.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load_table(overrides: list[str]):
+    """The default config's sentence table with gold and weak labels (stages cached)."""
+    from hydra import compose, initialize_config_dir
+
+    from newsroles.cache import StageCache
+    from newsroles.cli import _register
+    from newsroles.pipeline import _gold
+    from newsroles.stages import label, prepare
+
+    os.environ.setdefault("NEWSROLES_ROOT", str(ROOT))
+    conf = _register()
+    with initialize_config_dir(config_dir=str(conf), version_base="1.3"):
+        cfg = compose("config", overrides=overrides)
+    cache = StageCache(cfg.paths.cache)
+    prepared = prepare.run(cfg, cache)
+    table, _, _ = _gold(cfg, prepare.load_sentences(prepared))
+    labelled = label.run(cfg, cache, prepared, table)
+    votes, weak, _ = label.load_votes(labelled)
+    return cfg, table, weak, votes
+
+
+def dev_score(cfg, table, weak, votes, revealed: np.ndarray, pool: np.ndarray, seed: int):
+    """Train on the revealed gold-train rows (+ weak labels elsewhere); dev macro-F1 and
+    the model's probabilities on the unrevealed pool."""
+    from omegaconf import OmegaConf
+
+    from newsroles.evaluation import macro_f1
+    from newsroles.models import build_model
+    from newsroles.stages.train import training_rows
+
+    hidden = table.copy()
+    gold = hidden["gold_label"].to_numpy(dtype=object).copy()
+    gold[np.setdiff1d(pool, revealed)] = None  # not annotated yet: weak label only
+    hidden["gold_label"] = gold
+    tcfg = cfg.train
+    idx, y, w = training_rows(hidden, weak, str(tcfg.source.value), tcfg.weak_weight, votes,
+                              tcfg.weak_min_votes)
+    params = OmegaConf.to_container(cfg.model, resolve=True)
+    params.pop("name")
+    model = build_model(cfg.model.name, params, seed=seed)
+    model.fit(table.iloc[idx].reset_index(drop=True), y, sample_weight=w)
+    dev = np.flatnonzero((table["split"] == "dev").to_numpy() & table["gold_label"].notna())
+    pred = model.predict(table.iloc[dev].reset_index(drop=True))
+    rest = np.setdiff1d(pool, revealed)
+    proba = model.predict_proba(table.iloc[rest].reset_index(drop=True)) if len(rest) else None
+    return macro_f1(table["gold_label"].to_numpy()[dev], pred), rest, proba
+
+
+def curve(cfg, table, weak, votes, strategy, sizes, seed, initial, step):
+    from newsroles.annotation.select import rank
+
+    pool = np.flatnonzero((table["split"] == "train").to_numpy() & table["gold_label"].notna())
+    rng = np.random.default_rng(seed)
+    revealed = rng.choice(pool, size=min(initial, len(pool)), replace=False)
+    rows = []
+    for size in sizes:
+        size = min(size, len(pool))
+        while True:
+            score, rest, proba = dev_score(cfg, table, weak, votes, revealed, pool, seed)
+            if len(revealed) >= size:
+                break
+            k = min(step, size - len(revealed))
+            if strategy == "uncertain" and proba is not None:
+                chosen = rest[rank(proba, "uncertain")[:k]]
+            else:
+                chosen = rng.choice(rest, size=k, replace=False)
+            revealed = np.concatenate([revealed, chosen])
+        rows.append({"strategy": strategy, "size": int(len(revealed)), "seed": seed,
+                     "dev_macro_f1": round(score, 4)})
+        print(rows[-1], file=sys.stderr, flush=True)
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", nargs="+", default=["200", "400", "800", "all"])
+    ap.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
+    ap.add_argument("--initial", type=int, default=100)
+    ap.add_argument("--step", type=int, default=100)
+    ap.add_argument("--out", default=str(ROOT / "runs/benchmarks/learning_curve"))
+    ap.add_argument("overrides", nargs="*", help="Hydra overrides for the default config")
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+    cfg, table, weak, votes = load_table(args.overrides)
+    n_pool = int(((table["split"] == "train") & table["gold_label"].notna()).sum())
+    sizes = sorted({n_pool if s == "all" else min(int(s), n_pool) for s in args.sizes})
+    rows = []
+    for seed in args.seeds:
+        for strategy in ("uncertain", "random"):
+            rows += curve(cfg, table, weak, votes, strategy, sizes, seed, args.initial, args.step)
+    df = pd.DataFrame(rows)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    df.to_csv(out / "curve.csv", index=False)
+    summary = (df.groupby(["size", "strategy"])["dev_macro_f1"].agg(["mean", "std", "count"])
+               .unstack("strategy").round(3))
+    lines = ["| gold-train sentences | uncertain (mean ± sd) | random (mean ± sd) | seeds |",
+             "|---:|---|---|---:|"]
+    for size, r in summary.iterrows():
+        lines.append(f"| {size} | {r[('mean', 'uncertain')]:.3f} ± {r[('std', 'uncertain')]:.3f}"
+                     f" | {r[('mean', 'random')]:.3f} ± {r[('std', 'random')]:.3f}"
+                     f" | {int(r[('count', 'random')])} |")
+    text = "\n".join(lines) + "\n"
+    (out / "summary.md").write_text(
+        f"Gold-dev macro-F1, default model ({cfg.model.name}, train.source="
+        f"{cfg.train.source.value}), initial {args.initial} random sentences, step "
+        f"{args.step}; {time.perf_counter() - t0:.0f} s.\n\n{text}")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for strategy, g in df.groupby("strategy"):
+        m = g.groupby("size")["dev_macro_f1"].agg(["mean", "std"])
+        ax.errorbar(m.index, m["mean"], yerr=m["std"], marker="o", capsize=3, label=strategy)
+    ax.set_xscale("log")
+    ax.set_xlabel("gold-train sentences")
+    ax.set_ylabel("gold-dev macro-F1")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(out / "curve.png", dpi=110)
+    print(text)
+    print(f"wrote {out}/curve.csv, summary.md, curve.png", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
