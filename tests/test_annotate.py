@@ -149,3 +149,28 @@ def test_import_refuses_bad_records_and_writes_nothing(tmp_path, loop_data):
         assert loop_data["gold"].read_text() == before
     r = cli("annotate", "export", "nowhere", "-n", "3", "-o", str(tmp_path / "x.txt"))
     assert r.returncode == 2 and ".json" in r.stderr
+
+
+def test_learning_curve_benchmark_runs_on_tiny_data(tmp_path):
+    """The benchmark behind the loop's figure, end to end on the fixture corpus."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT, fixture_overrides
+
+    out = tmp_path / "lc"
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks/learning_curve.py"), "--seeds", "1", "2",
+         "--sizes", "12", "all", "--initial", "8", "--step", "2", "--out", str(out),
+         *fixture_overrides(tmp_path / "runs")],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    import pandas as pd
+
+    df = pd.read_csv(out / "curve.csv")
+    assert set(df["strategy"]) == {"uncertain", "random"} and set(df["seed"]) == {1, 2}
+    assert sorted(set(df["size"]))[0] == 12
+    full = df[df["size"] == df["size"].max()]  # with every sentence revealed, both agree
+    assert full.groupby("seed")["dev_macro_f1"].nunique().max() == 1
+    assert (out / "curve.png").stat().st_size > 0 and "| 12 |" in (out / "summary.md").read_text()
