@@ -85,6 +85,8 @@ def curve(cfg, table, weak, votes, strategy, sizes, seed, initial, step):
     rows = []
     for size in sizes:
         size = min(size, len(pool))
+        if size == len(pool):  # everything revealed: the strategies meet
+            revealed = pool
         while True:
             score, rest, proba = dev_score(cfg, table, weak, votes, revealed, pool, seed)
             if len(revealed) >= size:
