@@ -37,3 +37,20 @@ def test_every_split_article_is_in_the_corpus_and_splits_are_disjoint():
     splits = json.loads((GOLD / "splits.json").read_text())
     ids = [d for docs in splits.values() for d in docs]
     assert len(ids) == len(set(ids))
+
+
+def test_data_check_command_validates_annotations_and_adjudication(tmp_path):
+    from conftest import cli
+
+    r = cli("data", "check")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["annotations"]["adjudicated"] >= 15 and out["annotations"]["annotator_b"] >= 600
+    # A settlement whose final label is not the gold label is caught, with file and line.
+    lines = (GOLD / "adjudication.jsonl").read_text().splitlines()
+    o = json.loads(lines[0])
+    o["final"] = next(x for x in ("quote", "background") if x != o["final"])
+    bad = tmp_path / "adjudication.jsonl"
+    bad.write_text(json.dumps(o) + "\n")
+    r = cli("data", "check", "--adjudication", str(bad))
+    assert r.returncode == 2 and f"{bad}:1" in r.stderr and "not the gold label" in r.stderr

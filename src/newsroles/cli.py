@@ -259,6 +259,12 @@ def _data(argv: list[str]) -> None:
     chk.add_argument("--articles", default=str(root / "data/raw/wikinews.jsonl"))
     chk.add_argument("--gold", default=str(root / "data/gold/gold.jsonl"))
     chk.add_argument("--splits", default=str(root / "data/gold/splits.json"))
+    chk.add_argument("--annotations", nargs="*", default=None,
+                     help="annotator files to validate too (default: data/gold/annotations/"
+                          "*.jsonl when checking the bundled gold)")
+    chk.add_argument("--adjudication", default=None,
+                     help="settled disagreements (default: data/gold/adjudication.jsonl "
+                          "when checking the bundled gold)")
     agr = sub.add_parser("agreement", help="Cohen's kappa between two annotation files")
     agr.add_argument("a", nargs="?", default=str(root / "data/gold/annotations/annotator_a.jsonl"))
     agr.add_argument("b", nargs="?", default=str(root / "data/gold/annotations/annotator_b.jsonl"))
@@ -268,7 +274,15 @@ def _data(argv: list[str]) -> None:
     if args.action == "check":
         from newsroles.datacheck import check
 
-        result = check(Path(args.articles), Path(args.gold), Path(args.splits))
+        bundled = Path(args.gold).resolve() == (root / "data/gold/gold.jsonl").resolve()
+        annotations = args.annotations
+        if annotations is None:
+            annotations = sorted((root / "data/gold/annotations").glob("*.jsonl")) if bundled \
+                else []
+        adjudication = args.adjudication or (
+            root / "data/gold/adjudication.jsonl" if bundled else None)
+        result = check(Path(args.articles), Path(args.gold), Path(args.splits),
+                       [Path(a) for a in annotations], adjudication and Path(adjudication))
     else:
         from newsroles.agreement import agreement
 
