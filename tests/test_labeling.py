@@ -12,7 +12,19 @@ from newsroles.errors import NewsrolesError
 
 
 def rec(text, open_start=False):
-    return {"text": text, "quote_open_start": open_start, "has_quote_marks": '"' in text or "“" in text}
+    """A sentence record as the prepare stage makes it (quotation state from the text)."""
+    from newsroles.sentences import quote_balance
+
+    has_marks, open_end = quote_balance(text, open_start)
+    return {"text": text, "quote_open_start": open_start, "quote_open_end": open_end,
+            "has_quote_marks": has_marks}
+
+
+def with_parse(records):
+    from newsroles.labeling.parse import attach_parses
+
+    attach_parses(records)
+    return records
 
 
 FIRES = {
@@ -52,6 +64,32 @@ FIRES = {
     "lf_statistics": [rec("The building housed 1,000 people and 48 flats were damaged.")],
     "lf_operation_on_ground": [rec("Police arrested two men on Tuesday.")],
     "lf_history_or_context": [rec("The cathedral was founded in 1163.")],
+    "lf_quotation_opens": [rec('Nancy Pelosi said on Friday "We are committed to keeping our border safe.')],
+    "lf_quoted_words_of_reported_source": [rec('She endorsed the selection of a "woman of color."')],
+    "lf_original_language": [rec("((es))Spanish language: ...no reconoce la facultad del Senado de Puerto Rico"),
+                             rec("Le bilan est lourd, plusieurs policiers ont perdu la vie.")],
+    "lf_quoted_lowercase_words": [rec('It was accompanied by a "life-threatening" storm surge.')],
+    "lf_mid_sentence_parenthetical": [rec("Around 50 gallons of diesel fuel, officials said, spilled and ignited.")],
+    "lf_speech_noun_subject": [rec("Support for mail-in voting also came from Senator Amy Klobuchar.")],
+    "lf_in_the_view_of": [rec("In his view, the centers are on the same level as their foreign counterparts.")],
+    "lf_main_clause_reports": [
+        rec("Secretary of State Marco Rubio revealed that El Salvador’s President Nayib Bukele has agreed to accept American criminals."),
+        rec("A total of 39 are confirmed dead, officials told state media, adding that rescuers ended their work yesterday."),
+        rec("President Trump said on Friday he can and may declare a national state of emergency.")],
+    "lf_parenthetical_source": [rec("A total of 39 are confirmed dead, officials told state media.")],
+    "lf_main_clause_stance": [rec("Opposition leaders condemned the decision."),
+                              rec("He received criticism for the move.")],
+    "lf_main_clause_authority_act": [rec("The governor signed the measure into law on Wednesday."),
+                                     rec("Germany on Monday banned Mahan Air, with officials saying this is for security reasons.")],
+    "lf_court_finding": [rec("The court determined Zhukovskyy's driving history rendered him a danger.")],
+    "lf_main_clause_passive_act": [rec("Manafort was sentenced to 47 months in prison.")],
+    "lf_main_clause_act_object": [rec("The US announced restrictions on flights to Cuba."),
+                                  rec("Trump declared a national emergency on Friday.")],
+    "lf_act_noun_subject": [rec("The agreement seeks to remove tariffs on 90 percent of commodities.")],
+    "lf_main_clause_plain_fact": [rec("Trump and Bukele maintained friendly ties during Trump's first term."),
+                                  rec("This lockdown started on December 22, last year.")],
+    "lf_non_act": [rec("The government had not announced any plans.")],
+    "lf_reporting_addon_on_fact": [rec("The team returned home on Sunday, saying the trip was a success.")],
 }
 SILENT = {
     "lf_quote_continuation": [rec("The fee would be relatively low.")],
@@ -92,7 +130,38 @@ SILENT = {
     "lf_statistics": [rec("A total of 39 are confirmed dead, officials told state media, in 2019.")],
     "lf_operation_on_ground": [rec("The governor signed the bill.")],
     "lf_history_or_context": [rec("Trump declared a national emergency on Friday.")],
+    "lf_quotation_opens": [rec("“We are willing to take in only convicted criminals,” Bukele wrote.")],
+    "lf_quoted_words_of_reported_source": [rec('It happened in the "Kiss & Fly" section.'),
+                                           rec("Officials said three people died.")],
+    "lf_original_language": [rec("The House voted 232 to 196 to hold the two officials in contempt.")],
+    "lf_quoted_lowercase_words": [rec('He named it "Operation Peace Spring".')],
+    "lf_mid_sentence_parenthetical": [rec("Trump declared a national emergency on Friday.")],
+    "lf_speech_noun_subject": [rec("The storm came ashore on Tuesday.")],
+    "lf_in_the_view_of": [rec("The view from the tower is famous.")],
+    "lf_main_clause_reports": [
+        rec("Germany on Monday banned Mahan Air, with officials saying this is for security reasons."),
+        rec("The US announced restrictions on flights to Cuba."),
+        rec("He was reported missing Thursday evening by the police."),
+        rec("Which specific individuals would you ask to be in your cabinet?")],
+    "lf_parenthetical_source": [rec("Trump declared a national emergency on Friday.")],
+    "lf_main_clause_stance": [rec("Which specific individuals would you ask to be in your cabinet?"),
+                              rec("Mysore district comes under the South West Railway branch.")],
+    "lf_main_clause_authority_act": [rec("Last year, Furnal Equinox raised funds for a farm animal sanctuary."),
+                                     rec("Trump and Bukele maintained friendly ties during Trump's first term.")],
+    "lf_court_finding": [rec("The study found that gun ownership correlates with suicide.")],
+    "lf_main_clause_passive_act": [rec("He was reported missing Thursday evening by the police.")],
+    "lf_main_clause_act_object": [rec("Pelosi announced that the House would vote.")],
+    "lf_act_noun_subject": [rec("The company seeks new investors."),
+                            rec("The minister said the law takes effect on Monday.")],
+    "lf_main_clause_plain_fact": [rec("Officials said three people died."),
+                                  rec("The governor signed the measure into law.")],
+    "lf_non_act": [rec("The government announced new plans.")],
+    "lf_reporting_addon_on_fact": [rec("Germany on Monday banned Mahan Air, with officials saying this is for security reasons.")],
 }
+for _table in (FIRES, SILENT):  # the parse-reading functions get the parse, as in the label stage
+    for _name, _records in _table.items():
+        if REGISTRY[_name].uses_parse:
+            with_parse(_records)
 
 
 def test_every_function_is_tested_and_documented():
@@ -159,3 +228,52 @@ def test_summary_table():
     assert df.loc["lf_according_to", "accuracy"] == 0.5
     assert df.loc["lf_hedge", "conflicts"] == 0
     assert df.loc["lf_death_or_birth", "polarity"] == "background"
+
+
+def _noisy_matrix(n=400, m=5, accuracy=0.85, coverage=0.6, seed=0):
+    """Votes of m independent functions with known accuracy on a known truth."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 4, n)
+    L = np.full((n, m), -1)
+    for j in range(m):
+        fire = rng.random(n) < coverage
+        wrong = rng.random(n) >= accuracy
+        L[fire, j] = np.where(wrong[fire], (y[fire] + rng.integers(1, 4, fire.sum())) % 4, y[fire])
+    return L, y
+
+
+def test_label_model_on_a_hand_made_matrix():
+    from snorkel.labeling.model import LabelModel
+
+    from newsroles.labeling.aggregate import fit_label_model, label_model_proba
+
+    L, y = _noisy_matrix()
+    params = fit_label_model(L, class_balance=[0.25] * 4, seed=1, lr=0.01, l2=0.0)
+    labels, probs = aggregate(L, "label_model", params)
+    voted = (L >= 0).any(axis=1)
+    assert (labels[voted] == y[voted]).mean() > 0.9  # recovers the truth from the votes
+    assert (labels[~voted] == B).all()  # no evidence at all: background
+    assert np.allclose(probs.sum(axis=1), 1)
+    assert params.weights.shape == (5,) and (params.weights > 0.6).all()
+    # Our posterior is Snorkel's own predict_proba.
+    lm = LabelModel(cardinality=4, verbose=False)
+    lm.fit(L, class_balance=[0.25] * 4, seed=1, lr=0.01, l2=0.0, prec_init=0.9, n_epochs=500,
+           progress_bar=False)
+    assert np.allclose(label_model_proba(L, params), lm.predict_proba(L), atol=1e-6)
+
+
+def test_label_model_needs_three_functions_and_a_fit():
+    from newsroles.labeling.aggregate import fit_label_model
+
+    with pytest.raises(NewsrolesError, match="three"):
+        fit_label_model(np.array([[Q, -1], [-1, A]]))
+    with pytest.raises(NewsrolesError, match="fitted"):
+        aggregate(np.array([[Q, A, B]]), "label_model")
+
+
+def test_summary_table_reports_learned_weights():
+    lfs = get_functions(["lf_according_to", "lf_hedge", "lf_death_or_birth"])
+    L = np.array([[A, A, -1], [A, -1, B], [-1, -1, B], [-1, -1, -1]])
+    df = lf_summary(L, lfs, np.full(4, -1), weights=np.array([0.9, 0.8, 0.7]))
+    assert df["learned_weight"].tolist() == [0.9, 0.8, 0.7]
+    assert not df["uses_parse"].any()

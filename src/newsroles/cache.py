@@ -39,11 +39,15 @@ def file_hash(path: str | Path) -> str:
 
 
 # The code each stage runs: a change to any of these files invalidates that stage's cache.
+_LABELING = ("labeling/base.py", "labeling/vocab.py", "labeling/functions.py",
+             "labeling/quotation.py", "labeling/reporting.py", "labeling/official_acts.py",
+             "labeling/background.py", "labeling/aggregate.py")
 STAGE_CODE = {
     "prepare": ("sentences.py", "schema.py", "stages/prepare.py"),
-    "label": ("labeling/functions.py", "labeling/aggregate.py", "stages/label.py"),
+    "parse": ("labeling/parse.py", "labeling/vocab.py"),
+    "label": (*_LABELING, "stages/label.py"),
     "train": ("models/base.py", "models/linear.py", "models/rules.py", "stages/train.py",
-              "labeling/functions.py", "labeling/aggregate.py", "labelspace.py"),
+              *_LABELING, "labelspace.py"),
     "evaluate": ("evaluation.py", "stages/evaluate.py", "labelspace.py", "models/base.py",
                  "models/linear.py", "models/rules.py"),
 }

@@ -30,6 +30,7 @@ class DataFormat(str, Enum):
 class Aggregator(str, Enum):
     majority = "majority"
     priority = "priority"
+    label_model = "label_model"
 
 
 @dataclass
@@ -68,9 +69,22 @@ class DataConfig:
 
 
 @dataclass
+class LabelModelConfig:
+    """Snorkel LabelModel.fit settings (aggregator=label_model)."""
+
+    epochs: int = 500
+    lr: float = 0.001
+    l2: float = 30.0
+    prec_init: float = 0.9
+
+
+@dataclass
 class LabelingConfig:
     functions: list[str] = field(default_factory=lambda: ["all"])
     aggregator: Aggregator = Aggregator.priority
+    # label_model only: gold_train | [four shares in label order] | null (uniform prior)
+    class_balance: Any = "gold_train"
+    label_model: LabelModelConfig = field(default_factory=LabelModelConfig)
 
 
 @dataclass
@@ -112,6 +126,7 @@ class RulesModelConfig:
     name: str = "rules"
     functions: list[str] = field(default_factory=lambda: ["all"])
     aggregator: Aggregator = Aggregator.majority
+    class_balance: Any = None
 
 
 @dataclass

@@ -41,7 +41,7 @@ def _gold(cfg, table):
     return table, reads, orphans
 
 
-def _write_labeling_report(run_dir: Path, cfg, table, L, weak_labels) -> dict:
+def _write_labeling_report(run_dir: Path, cfg, table, L, weak_labels, weights=None) -> dict:
     """The per-function table and the weak labels' quality on gold dev, both in the data's
     label space (our four folded into it where the gold uses other labels)."""
     lfs = get_functions(list(cfg.labeling.functions))
@@ -53,7 +53,7 @@ def _write_labeling_report(run_dir: Path, cfg, table, L, weak_labels) -> dict:
     gold_ids[dev] = [data_id[g] for g in table.loc[dev, "gold_label"]]
     out = run_dir / "labeling"
     out.mkdir(exist_ok=True)
-    summary = lf_summary(L, lfs, gold_ids, to_data)
+    summary = lf_summary(L, lfs, gold_ids, to_data, weights)
     summary.to_csv(out / "lf_summary.csv", index=False)
     weak_on_dev = np.asarray(data_labels)[to_data[weak_labels[dev]]]
     quality = compute_metrics(
@@ -99,7 +99,9 @@ def run_pipeline(cfg, run_dir: Path, upto: str = "evaluate") -> dict:
         fingerprints["gold"] = {**gold_reads, "orphaned_spans": orphans}
         note(label.run(cfg, cache, done["prepare"], table))
         L, weak_labels, _ = label.load_votes(done["label"])
-        _write_labeling_report(run_dir, cfg, table, L, weak_labels)
+        params = label.load_label_model(done["label"])
+        _write_labeling_report(run_dir, cfg, table, L, weak_labels,
+                               params.weights if params is not None else None)
         saved_model = upto == "evaluate" and cfg.eval.get("model")
         if upto in ("train", "evaluate") and not saved_model:
             note(train.run(cfg, cache, done["label"], gold_reads, table, weak_labels, L))

@@ -1,14 +1,25 @@
 """Apply labeling functions and aggregate their votes into one weak label per sentence.
 
-`background` is the spec's "none of the others" class: a sentence on which every function
-abstains is `background`, and background functions add positive evidence for it. Ties are
-broken in the spec's precedence order (quote > attribution > policy_statement > background),
-the order in which a person applies the rules.
+Aggregators (`labeling.aggregator`):
+- `majority`: most votes wins; ties go to the earlier label in the spec's precedence order
+  (quote > attribution > policy_statement > background), the order a person applies rules.
+- `priority`: the first class in precedence order with any vote wins (the spec's "first
+  rule that fits wins"); background functions only matter when nothing else voted.
+- `label_model`: Snorkel's LabelModel learns each function's accuracy from the agreements
+  and disagreements of the functions (no gold labels), with a class balance estimated
+  from gold-train or given; its posterior P(y | votes) is the weak label distribution.
+
+`background` and abstaining: background is the spec's "none of the others" class, and it
+has functions of its own (events, biography, plain facts in the main clause) that vote for
+it as positive evidence. A sentence on which every function abstains carries no evidence
+for any other class, so every aggregator calls it `background` (the label model's
+posterior would otherwise be just the class balance).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -18,15 +29,24 @@ from newsroles.labeling.functions import ABSTAIN, LabelingFunction, sentence_wor
 
 N_CLASSES = len(LABELS)
 BACKGROUND = LABEL2ID["background"]
-AGGREGATORS = ("majority", "priority")
+AGGREGATORS = ("majority", "priority", "label_model")
 
 
-def apply_lfs(records: Iterable[Mapping], lfs: list[LabelingFunction]) -> np.ndarray:
+def apply_lfs(records: Iterable[Mapping], lfs: list[LabelingFunction],
+              parses: list[dict] | None = None) -> np.ndarray:
     """The label matrix L: one row per sentence, one column per function, -1 = abstain.
 
     A function with `needs` words runs only on sentences holding one of them: an inverted
-    index from word to functions finds those, so most functions are never called.
+    index from word to functions finds those, so most functions are never called. Functions
+    that read the parse get it from `parses` (one per record) or, if not given, from a
+    parse made now.
     """
+    if any(lf.uses_parse for lf in lfs):
+        from newsroles.labeling.parse import attach_parses
+
+        records = [dict(r) for r in records]
+        if any("_parse" not in r for r in records) or parses is not None:
+            attach_parses(records, parses)
     always = [j for j, lf in enumerate(lfs) if not lf.needs]
     index: dict[str, list[int]] = {}
     for j, lf in enumerate(lfs):
@@ -55,9 +75,65 @@ def vote_counts(L: np.ndarray) -> np.ndarray:
     return counts
 
 
-def aggregate(L: np.ndarray, method: str = "majority") -> tuple[np.ndarray, np.ndarray]:
+@dataclass
+class LabelModelParams:
+    """A fitted label model as plain arrays (no pickles): mu[j * k + c, y] = P(function j
+    votes c | y), p[y] = the class balance, and each function's learned weight."""
+
+    mu: np.ndarray
+    p: np.ndarray
+    weights: np.ndarray
+
+
+def fit_label_model(L: np.ndarray, class_balance=None, seed: int = 0, n_epochs: int = 500,
+                    lr: float = 0.001, l2: float = 30.0,
+                    prec_init: float = 0.9) -> LabelModelParams:
+    """Fit Snorkel's LabelModel on the label matrix (it needs three or more functions).
+
+    Strong L2 towards the prior accuracy `prec_init` keeps it stable here: our functions are
+    far from independent given the class (every quotation also fires reporting functions).
+    """
+    if L.shape[1] < 3:
+        raise NewsrolesError("the label model needs at least three labeling functions")
+    try:
+        from snorkel.labeling.model import LabelModel
+    except ImportError:
+        raise NewsrolesError("aggregator label_model needs Snorkel: "
+                             "pip install 'newsroles[labelmodel]'") from None
+
+    model = LabelModel(cardinality=N_CLASSES, verbose=False)
+    balance = None if class_balance is None else [float(x) for x in class_balance]
+    model.fit(L.astype(np.int64), class_balance=balance, n_epochs=n_epochs, seed=seed,
+              lr=lr, l2=l2, prec_init=prec_init, progress_bar=False)
+    return LabelModelParams(model.mu.detach().cpu().numpy().astype(np.float64),
+                            np.asarray(model.p, dtype=np.float64),
+                            np.asarray(model.get_weights(), dtype=np.float64))
+
+
+def label_model_proba(L: np.ndarray, params: LabelModelParams) -> np.ndarray:
+    """P(y | votes) as Snorkel's LabelModel.predict_proba computes it (abstains omitted)."""
+    n, m = L.shape
+    log_mu = np.log(np.clip(params.mu, 1e-12, None))
+    scores = np.tile(np.log(params.p), (n, 1))
+    rows, cols = np.nonzero(L >= 0)
+    np.add.at(scores, rows, log_mu[cols * N_CLASSES + L[rows, cols]])
+    scores -= scores.max(axis=1, keepdims=True)
+    probs = np.exp(scores)
+    return probs / probs.sum(axis=1, keepdims=True)
+
+
+def aggregate(L: np.ndarray, method: str = "majority",
+              params: LabelModelParams | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Return (label ids, class probabilities) for each row of L."""
     counts = vote_counts(L)
+    abstained = counts.sum(axis=1) == 0
+    if method == "label_model":
+        if params is None:
+            raise NewsrolesError("aggregator label_model needs a fitted label model")
+        probs = label_model_proba(L, params)
+        probs[abstained] = 0.0
+        probs[abstained, BACKGROUND] = 1.0
+        return probs.argmax(axis=1).astype(np.int64), probs
     if method == "majority":
         # argmax takes the first maximum: ties go to the earlier label in spec order.
         labels = counts.argmax(axis=1)
@@ -68,7 +144,6 @@ def aggregate(L: np.ndarray, method: str = "majority") -> tuple[np.ndarray, np.n
         raise NewsrolesError(
             f"unknown aggregator {method!r} (expected one of {', '.join(AGGREGATORS)})"
         )
-    abstained = counts.sum(axis=1) == 0
     labels[abstained] = BACKGROUND
     # Probabilities: smoothed vote shares, with all-abstain rows leaning to background.
     smoothed = counts + 0.25
@@ -80,4 +155,5 @@ def aggregate(L: np.ndarray, method: str = "majority") -> tuple[np.ndarray, np.n
     return labels.astype(np.int64), probs
 
 
-__all__ = ["ABSTAIN", "AGGREGATORS", "aggregate", "apply_lfs", "vote_counts"]
+__all__ = ["ABSTAIN", "AGGREGATORS", "LabelModelParams", "aggregate", "apply_lfs",
+           "fit_label_model", "label_model_proba", "vote_counts"]

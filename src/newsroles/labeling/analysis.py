@@ -11,14 +11,15 @@ from newsroles.labeling.functions import LabelingFunction
 
 def lf_summary(
     L: np.ndarray, lfs: list[LabelingFunction], gold: np.ndarray,
-    to_gold: np.ndarray | None = None,
+    to_gold: np.ndarray | None = None, weights: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """One row per labeling function.
 
     coverage/overlaps/conflicts are fractions of all sentences; `gold` holds a label id for
     gold-dev sentences and -1 elsewhere, and accuracy is measured on the gold sentences the
     function voted on. `to_gold` maps our label ids to the gold's where the gold uses
-    another label set (e.g. PolNeAR's three).
+    another label set (e.g. PolNeAR's three). `weights`: the label model's learned weight
+    per function (its estimated accuracy), when the label model aggregated.
     """
     voted = L >= 0
     n_voting = voted.sum(axis=1)
@@ -45,6 +46,8 @@ def lf_summary(
                 "gold_dev_votes": int(on_gold.sum()),
                 "correct": correct,
                 "accuracy": correct / on_gold.sum() if on_gold.sum() else float("nan"),
+                "learned_weight": float(weights[j]) if weights is not None else float("nan"),
+                "uses_parse": lf.uses_parse,
             }
         )
     return pd.DataFrame(rows)

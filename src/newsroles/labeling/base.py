@@ -1,0 +1,89 @@
+"""What a labeling function is, and the registry the groups fill.
+
+A labeling function takes a sentence record (a mapping with at least ``text``,
+``quote_open_start`` and ``has_quote_marks``; see newsroles.stages.prepare; with
+``_parse`` for the functions that read the dependency parse) and votes one label id from
+``newsroles.LABEL2ID`` or abstains (``ABSTAIN``). They are heuristics for weak labels and
+for the `rules` model, never a source of gold labels.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from newsroles import LABEL2ID
+
+ABSTAIN = -1
+QUOTE, ATTRIBUTION, POLICY, BACKGROUND = (
+    LABEL2ID[k] for k in ("quote", "attribution", "policy_statement", "background")
+)
+GROUPS = ("quotation", "reporting", "official_act", "background")
+
+_WORD = re.compile(r"[a-z]+")
+
+
+def sentence_words(sentence: Mapping) -> frozenset:
+    """The sentence's lower-cased words (computed once per record by apply_lfs)."""
+    words = sentence.get("_words")
+    return words if words is not None else frozenset(_WORD.findall(sentence["text"].lower()))
+
+
+@dataclass(frozen=True)
+class LabelingFunction:
+    name: str
+    label: int  # the one label this function can vote
+    group: str
+    func: Callable[[Mapping], bool]
+    doc: str
+    # Words of which at least one must occur for the function to fire: a cheap set test
+    # that skips the regular expression on most sentences (it never changes a vote).
+    needs: frozenset = frozenset()
+    # Reads the dependency parse (record["_parse"], see labeling.parse).
+    uses_parse: bool = False
+
+    def __call__(self, sentence: Mapping) -> int:
+        if self.needs and self.needs.isdisjoint(sentence_words(sentence)):
+            return ABSTAIN
+        return self.label if self.func(sentence) else ABSTAIN
+
+
+REGISTRY: dict[str, LabelingFunction] = {}
+
+
+def labeling_function(label: int, group: str, needs: str = "", parse: bool = False):
+    """Register a predicate as a labeling function voting `label` when it holds.
+
+    `needs`: space-separated words, one of which every match of the predicate contains.
+    `parse`: the predicate reads record["_parse"].
+    """
+    if group not in GROUPS:
+        raise ValueError(f"unknown group {group!r}")
+
+    def wrap(func: Callable[[Mapping], bool]) -> Callable[[Mapping], bool]:
+        name = func.__name__
+        REGISTRY[name] = LabelingFunction(
+            name, label, group, func, " ".join((func.__doc__ or "").split()),
+            frozenset(needs.split()), parse,
+        )
+        return func
+
+    return wrap
+
+
+def get_functions(names: list[str] | None = None, parse: bool = True) -> list[LabelingFunction]:
+    """The named functions ("all" or None: every registered one). parse=False leaves out
+    those that read the dependency parse (for fast feature extraction at tagging time)."""
+    import newsroles.labeling.functions  # noqa: F401  (registers the groups)
+
+    if not names or list(names) == ["all"]:
+        lfs = list(REGISTRY.values())
+    else:
+        from newsroles.errors import NewsrolesError
+
+        unknown = [n for n in names if n not in REGISTRY]
+        if unknown:
+            raise NewsrolesError(f"unknown labeling function(s): {', '.join(unknown)}")
+        lfs = [REGISTRY[n] for n in names]
+    return [lf for lf in lfs if parse or not lf.uses_parse]
