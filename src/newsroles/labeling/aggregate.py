@@ -105,9 +105,11 @@ def fit_label_model(L: np.ndarray, class_balance=None, seed: int = 0, n_epochs: 
     balance = None if class_balance is None else [float(x) for x in class_balance]
     model.fit(L.astype(np.int64), class_balance=balance, n_epochs=n_epochs, seed=seed,
               lr=lr, l2=l2, prec_init=prec_init, progress_bar=False)
+    with np.errstate(divide="ignore", invalid="ignore"):  # functions that never voted
+        weights = np.asarray(model.get_weights(), dtype=np.float64)
+    weights = np.where((L >= 0).any(axis=0), weights, np.nan)  # no votes: nothing learned
     return LabelModelParams(model.mu.detach().cpu().numpy().astype(np.float64),
-                            np.asarray(model.p, dtype=np.float64),
-                            np.asarray(model.get_weights(), dtype=np.float64))
+                            np.asarray(model.p, dtype=np.float64), weights)
 
 
 def label_model_proba(L: np.ndarray, params: LabelModelParams) -> np.ndarray:

@@ -2,8 +2,9 @@
 
 Reads: the prepare stage's table (and gold-train labels, for the label model's class
 balance). Config: labeling. Writes: votes.npy (the label matrix), weak_labels.npy and
-weak_probs.npy, functions.json, and for aggregator=label_model label_model.npz (its
-parameters and each function's learned weight).
+weak_probs.npy, functions.json, and label_model.npz (the label model's parameters and each
+function's learned weight; fitted whenever Snorkel is installed, used for the weak labels
+only with aggregator=label_model).
 
 The dependency parse that some functions read is its own cached step ("parse"), keyed by
 the sentences and the parser's version, so changing a function does not re-parse.
@@ -60,12 +61,21 @@ def class_balance(cfg, sentences) -> list[float] | None:
     return shares
 
 
+def _snorkel_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("snorkel") is not None
+
+
 def run(cfg, cache: StageCache, prepared: StageResult, sentences) -> StageResult:
     lfs = get_functions(list(cfg.labeling.functions))
     method = str(getattr(cfg.labeling.aggregator, "value", cfg.labeling.aggregator))
     reads = {"prepare": prepared.key}
     config = {"functions": [lf.name for lf in lfs], "aggregator": method}
-    if method == "label_model":
+    # The label model is fitted in every run where Snorkel is installed: its learned weights
+    # belong in the per-function table whichever aggregator decides the weak labels.
+    fit_lm = method == "label_model" or _snorkel_available()
+    if fit_lm:
         config["class_balance"] = class_balance(cfg, sentences)
         lm = cfg.labeling.get("label_model") or {}
         config["label_model"] = {k: lm.get(k, d) for k, d in
@@ -81,13 +91,13 @@ def run(cfg, cache: StageCache, prepared: StageResult, sentences) -> StageResult
             def write(tmp: Path) -> None:
                 L = apply_lfs(sentences.to_dict("records"), lfs, parses)
                 params = None
-                if method == "label_model":
+                if fit_lm and L.shape[1] >= 3:
                     lm = config["label_model"]
                     params = fit_label_model(L, config["class_balance"], config["seed"],
                                              lm["epochs"], lm["lr"], lm["l2"], lm["prec_init"])
                     np.savez(tmp / "label_model.npz", mu=params.mu, p=params.p,
                              weights=params.weights)
-                labels, probs = aggregate(L, method, params)
+                labels, probs = aggregate(L, method, params if method == "label_model" else None)
                 np.save(tmp / "votes.npy", L)
                 np.save(tmp / "weak_labels.npy", labels)
                 np.save(tmp / "weak_probs.npy", probs)
