@@ -87,16 +87,16 @@ def curve(cfg, table, weak, votes, strategy, sizes, seed, initial, step):
         size = min(size, len(pool))
         if size == len(pool):  # everything revealed: the strategies meet
             revealed = pool
-        while True:
-            score, rest, proba = dev_score(cfg, table, weak, votes, revealed, pool, seed)
-            if len(revealed) >= size:
-                break
+        while len(revealed) < size:
             k = min(step, size - len(revealed))
-            if strategy == "uncertain" and proba is not None:
+            rest = np.setdiff1d(pool, revealed)
+            if strategy == "uncertain":  # the current model ranks what is left
+                _, rest, proba = dev_score(cfg, table, weak, votes, revealed, pool, seed)
                 chosen = rest[rank(proba, "uncertain")[:k]]
-            else:
+            else:  # random needs no model in between
                 chosen = rng.choice(rest, size=k, replace=False)
             revealed = np.concatenate([revealed, chosen])
+        score, _, _ = dev_score(cfg, table, weak, votes, revealed, pool, seed)
         rows.append({"strategy": strategy, "size": int(len(revealed)), "seed": seed,
                      "dev_macro_f1": round(score, 4)})
         print(rows[-1], file=sys.stderr, flush=True)

@@ -130,6 +130,37 @@ class RulesModelConfig:
 
 
 @dataclass
+class MiniLMLinearModelConfig:
+    name: str = "minilm_linear"
+    pretrained: str = "minilm"
+    context_weight: float = 0.5
+    quote_state_weight: float = 1.0
+    C: float = 1.0
+    class_weight: Optional[str] = "balanced"
+    max_iter: int = 2000
+    batch_size: int = 128
+    max_length: int = 128
+
+
+@dataclass
+class TransformerModelConfig:
+    name: str = "transformer"
+    pretrained: str = "minilm"
+    window: int = 1
+    quote_state: bool = True
+    max_length: int = 128
+    epochs: float = 3.0
+    batch_size: int = 16
+    gpu_batch_size: int = 64
+    learning_rate: float = 5e-5
+    weight_decay: float = 0.01
+    warmup_steps: int = 50
+    class_weight: Optional[str] = "balanced"
+    early_stopping_patience: int = 2
+    predict_batch_size: int = 256
+
+
+@dataclass
 class Config:
     paths: PathsConfig = field(default_factory=PathsConfig)
     data: DataConfig = field(default_factory=DataConfig)
@@ -147,3 +178,5 @@ def register_configs() -> None:
     cs.store(name="newsroles_schema", node=Config)
     cs.store(group="model", name="linear_schema", node=LinearModelConfig)
     cs.store(group="model", name="rules_schema", node=RulesModelConfig)
+    cs.store(group="model", name="minilm_linear_schema", node=MiniLMLinearModelConfig)
+    cs.store(group="model", name="transformer_schema", node=TransformerModelConfig)

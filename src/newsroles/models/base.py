@@ -25,6 +25,8 @@ from newsroles.errors import NewsrolesError
 MODEL_REGISTRY: dict[str, str] = {
     "rules": "newsroles.models.rules:RulesModel",
     "linear": "newsroles.models.linear:LinearModel",
+    "minilm_linear": "newsroles.models.embedding:MiniLMLinearModel",
+    "transformer": "newsroles.models.transformer:TransformerModel",
 }
 
 MODEL_FILE = "model.json"

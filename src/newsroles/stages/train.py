@@ -9,6 +9,7 @@ about the held-out articles reaches the model.
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 
@@ -84,14 +85,27 @@ def run(cfg, cache: StageCache, labeled: StageResult, gold_reads: dict, table, w
                     raise NewsrolesError(
                         f"no training sentences for train.source={train_cfg['source']}"
                     )
+                fit_kwargs = {}
+                if "eval_set" in inspect.signature(model.fit).parameters:
+                    # Early stopping reads gold dev, never test.
+                    dev = (table["split"] == "dev") & table["gold_label"].notna()
+                    fit_kwargs["eval_set"] = (table[dev].reset_index(drop=True),
+                                              table.loc[dev, "gold_label"].tolist())
+                # Machine-local working folders (not part of the saved model).
+                if hasattr(model, "checkpoint_dir"):
+                    model.checkpoint_dir = str(cache.root / "checkpoints" / key)
+                if hasattr(model, "cache_dir") and model.cache_dir is None:
+                    model.cache_dir = str(cache.root / "embeddings")
                 model.fit(table.iloc[idx].reset_index(drop=True), y, sample_weight=w,
-                          labels=data_labels)
+                          labels=data_labels, **fit_kwargs)
                 model.save(
                     tmp / "model",
                     preprocessing=OmegaConf.to_container(cfg.data.sentences, resolve=True),
                 )
                 counts = {label: int((y == label).sum()) for label in data_labels}
                 info = {"source": train_cfg["source"], "n": int(len(idx)), "label_counts": counts}
+                if getattr(model, "training_log", None):
+                    info["log"] = model.training_log  # per-epoch loss and dev macro-F1
                 (tmp / "training.json").write_text(json.dumps(info, indent=2) + "\n")
 
             path = cache.put("train", key, write)
