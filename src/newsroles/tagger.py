@@ -77,7 +77,8 @@ class Tagger:
         """Tag a stream of {"id", "text"} or {"id", "sentences"} documents; yields one record
         per sentence, in input order, holding about batch_size sentences per process in
         memory. jobs > 1 tags chunks in that many worker processes (order is kept)."""
-        if jobs > 1:
+        # Torch models use every core already (and a GPU when present): one process.
+        if jobs > 1 and getattr(self.model, "process_parallel", True):
             yield from self._tag_parallel(docs, batch_size, jobs)
             return
         batch: list[dict] = []

@@ -97,6 +97,7 @@ def embed_with_cache(encoder: SentenceEncoder, texts: list[str],
 
 class MiniLMLinearModel(Model):
     name = "minilm_linear"
+    process_parallel = False  # torch uses every core itself; tag in one process
 
     def __init__(self, pretrained: str = "minilm", context_weight: float = 0.5,
                  quote_state_weight: float = 1.0, C: float = 1.0,

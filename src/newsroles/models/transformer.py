@@ -27,6 +27,7 @@ from newsroles.models.encoders import (
 
 class TransformerModel(Model):
     name = "transformer"
+    process_parallel = False  # torch uses every core itself; tag in one process
 
     def __init__(self, pretrained: str = "minilm", window: int = 1, quote_state: bool = True,
                  max_length: int = 128, epochs: float = 3.0, batch_size: int = 16,
