@@ -113,7 +113,7 @@ def test_unknown_config_option_is_one_line(tmp_path):
     assert r.returncode == 2
     assert r.stderr.strip().splitlines() == [
         "newsroles: error: bad configuration: In 'config': Could not find 'model/svm' "
-        "(available: linear, rules)"]
+        "(available: linear, minilm_linear, rules, transformer)"]
     assert not any(tmp_path.iterdir())
 
 
