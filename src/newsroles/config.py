@@ -115,6 +115,7 @@ class LinearModelConfig:
     context_n_features: int = 2**14
     quote_state_weight: float = 1.0
     lf_votes_weight: float = 1.0
+    lf_parse: bool = True
     C: float = 0.3
     class_weight: Optional[str] = "balanced"
     max_iter: int = 1000

@@ -48,16 +48,24 @@ def _dense_features(X) -> sp.csr_matrix:
     return sp.csr_matrix(np.column_stack(cols))
 
 
-def _lf_vote_features(X) -> sp.csr_matrix:
-    """One column per labeling function: 1 where it voted. The model learns how far to
-    trust each rule from the gold sentences, instead of only copying their weak labels."""
+def lf_feature_names(use_parse: bool) -> list[str]:
+    from newsroles.labeling.functions import get_functions
+
+    return [lf.name for lf in get_functions(parse=use_parse)]
+
+
+def _lf_vote_features(X, names: list[str]) -> sp.csr_matrix:
+    """One column per labeling function (those named, in order): 1 where it voted. The
+    model learns how far to trust each rule from the gold sentences, instead of only
+    copying their weak labels. Functions that read the parse make spaCy parse every
+    sentence, at fit and at tagging time (a few hundred sentences/s)."""
     from newsroles.labeling.aggregate import apply_lfs
     from newsroles.labeling.functions import get_functions
 
-    columns = ["text", "quote_open_start", "has_quote_marks", "interview_turn"]
+    columns = ["text", "quote_open_start", "quote_open_end", "has_quote_marks", "interview_turn"]
     columns = [c for c in columns if c in X]
     records = [dict(zip(columns, row)) for row in zip(*(X[c].tolist() for c in columns))]
-    votes = apply_lfs(records, get_functions())
+    votes = apply_lfs(records, get_functions(names))
     return sp.csr_matrix((votes >= 0).astype(np.float64))
 
 
@@ -76,6 +84,8 @@ class LinearModel(Model):
         context_n_features: int = 2**14,
         quote_state_weight: float = 1.0,
         lf_votes_weight: float = 1.0,
+        lf_parse: bool = False,
+        lf_names: list[str] | None = None,
         C: float = 1.0,
         class_weight: str | None = "balanced",
         max_iter: int = 1000,
@@ -92,6 +102,10 @@ class LinearModel(Model):
         self.context_n_features = int(context_n_features)
         self.quote_state_weight = quote_state_weight
         self.lf_votes_weight = lf_votes_weight
+        self.lf_parse = lf_parse
+        # The functions whose votes are features, fixed at fit time (and saved), so a model
+        # keeps its columns when functions are added later.
+        self.lf_names = list(lf_names) if lf_names is not None else None
         self.C = C
         self.class_weight = class_weight
         self.max_iter = max_iter
@@ -112,6 +126,8 @@ class LinearModel(Model):
             "context_n_features": self.context_n_features,
             "quote_state_weight": self.quote_state_weight,
             "lf_votes_weight": self.lf_votes_weight,
+            "lf_parse": self.lf_parse,
+            "lf_names": self.lf_names,
             "C": self.C,
             "class_weight": self.class_weight,
             "max_iter": self.max_iter,
@@ -195,7 +211,9 @@ class LinearModel(Model):
         if self.quote_state_weight:
             parts.append(_dense_features(X) * self.quote_state_weight)
         if self.lf_votes_weight:
-            parts.append(_lf_vote_features(X) * self.lf_votes_weight)
+            if self.lf_names is None:
+                self.lf_names = lf_feature_names(self.lf_parse)
+            parts.append(_lf_vote_features(X, self.lf_names) * self.lf_votes_weight)
         return sp.hstack(parts, format="csr")
 
     def fit(self, X, y, sample_weight=None, labels=None) -> LinearModel:
