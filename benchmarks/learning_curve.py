@@ -46,6 +46,7 @@ def load_table(overrides: list[str]):
     table, _, _ = _gold(cfg, prepare.load_sentences(prepared))
     labelled = label.run(cfg, cache, prepared, table)
     votes, weak, _ = label.load_votes(labelled)
+    table = table.assign(_parse=label.parses_for(cache, prepared, table))  # parse once
     return cfg, table, weak, votes
 
 

@@ -98,6 +98,9 @@ def run_pipeline(cfg, run_dir: Path, upto: str = "evaluate") -> dict:
         table, gold_reads, orphans = _gold(cfg, table)
         fingerprints["gold"] = {**gold_reads, "orphaned_spans": orphans}
         note(label.run(cfg, cache, done["prepare"], table))
+        # The parse (cached) travels with the table, so models whose features read it
+        # (the linear model's labeling-function votes, the rules model) do not parse again.
+        table = table.assign(_parse=label.parses_for(cache, done["prepare"], table))
         L, weak_labels, _ = label.load_votes(done["label"])
         params = label.load_label_model(done["label"])
         _write_labeling_report(run_dir, cfg, table, L, weak_labels,

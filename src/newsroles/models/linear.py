@@ -62,7 +62,8 @@ def _lf_vote_features(X, names: list[str]) -> sp.csr_matrix:
     from newsroles.labeling.aggregate import apply_lfs
     from newsroles.labeling.functions import get_functions
 
-    columns = ["text", "quote_open_start", "quote_open_end", "has_quote_marks", "interview_turn"]
+    columns = ["text", "quote_open_start", "quote_open_end", "has_quote_marks", "interview_turn",
+               "_parse"]
     columns = [c for c in columns if c in X]
     records = [dict(zip(columns, row)) for row in zip(*(X[c].tolist() for c in columns))]
     votes = apply_lfs(records, get_functions(names))
