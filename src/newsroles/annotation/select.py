@@ -55,13 +55,14 @@ def candidate_sentences(articles, gold_docs: set[str], split_config) -> pd.DataF
 
 
 def weak_votes(table: pd.DataFrame) -> list[str | None]:
-    """The labeling functions' majority label per sentence (None where all abstained)."""
+    """The labeling functions' label per sentence, in the spec's priority order as the
+    label stage's default (None where all abstained)."""
     from newsroles import LABELS
     from newsroles.labeling.aggregate import aggregate, apply_lfs
     from newsroles.labeling.functions import get_functions
 
     L = apply_lfs(table.to_dict("records"), get_functions(["all"]))
-    labels, _ = aggregate(L, "majority")
+    labels, _ = aggregate(L, "priority")
     return [LABELS[y] if (L[i] >= 0).any() else None for i, y in enumerate(labels)]
 
 
