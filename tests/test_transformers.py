@@ -60,12 +60,38 @@ def test_transformer_train_save_load_tag(tmp_path, tiny_bert):
         Tagger.load(run)
 
 
-def test_checkpoints_let_a_run_resume(tmp_path, tiny_bert):
-    runs = tmp_path / "runs"
-    run_in_process(runs, ["model=transformer", f"model.pretrained={tiny_bert}", "model.epochs=1",
-                          "model.batch_size=8"], upto="train")
-    checkpoints = list((runs / ".cache" / "checkpoints").glob("*/checkpoint-*"))
-    assert checkpoints  # one per epoch, kept beside the cache for resuming
+def test_checkpoints_resume_a_crashed_run_and_go_when_it_ends(tmp_path, tiny_bert, monkeypatch):
+    import pandas as pd
+    from transformers import Trainer
+
+    from newsroles.models import build_model
+
+    table = pd.DataFrame({"text": ["a b", "c d", "e f", "g h"] * 4,
+                          "quote_open_start": [False] * 16, "prev_text": [""] * 16,
+                          "next_text": [""] * 16})
+    y = ["quote", "attribution", "policy_statement", "background"] * 4
+    work = tmp_path / "checkpoints"
+    params = {"pretrained": str(tiny_bert), "batch_size": 8, "warmup_steps": 0}
+    # A run that stopped after one epoch left its checkpoint behind.
+    crashed = build_model("transformer", {**params, "epochs": 1})
+    crashed.checkpoint_dir, crashed.keep_checkpoints = str(work), True
+    crashed.fit(table, y)
+    assert list(work.glob("checkpoint-*"))
+    # The same run started again resumes from it, and removes the checkpoints at the end.
+    seen = {}
+    original = Trainer.train
+
+    def spy(self, resume_from_checkpoint=None, **kw):
+        seen["resume"] = resume_from_checkpoint
+        return original(self, resume_from_checkpoint=resume_from_checkpoint, **kw)
+
+    monkeypatch.setattr(Trainer, "train", spy)
+    again = build_model("transformer", {**params, "epochs": 2})
+    again.checkpoint_dir = str(work)
+    again.fit(table, y)
+    assert seen["resume"] is True
+    assert again.training_log[-1]["epoch"] == 2.0
+    assert not work.exists()
 
 
 def test_minilm_linear_with_a_local_encoder_and_its_cache(tmp_path, tiny_bert):

@@ -46,6 +46,7 @@ class TransformerModel(Model):
             predict_batch_size, checkpoint_dir, seed)
         self._hf = self._tokenizer = None
         self.training_log: list[dict] = []
+        self.keep_checkpoints = False
 
     @property
     def params(self):  # checkpoint_dir is a place on this machine, not part of the model
@@ -140,6 +141,11 @@ class TransformerModel(Model):
         trainer.train(resume_from_checkpoint=True if resume else None)
         self._hf = trainer.model.to("cpu").eval()
         self.training_log = [r for r in trainer.state.log_history if "epoch" in r]
+        if work is not None and not self.keep_checkpoints:
+            # Checkpoints are for resuming a crash; a finished run drops them.
+            import shutil
+
+            shutil.rmtree(work, ignore_errors=True)
         return self
 
     # --- prediction -----------------------------------------------------------------------
