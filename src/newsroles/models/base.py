@@ -94,6 +94,34 @@ class Model(ABC):
         return load_model(path)
 
 
+def training_labels(y, labels=None) -> tuple[str, ...]:
+    """The label set a model is fitted on: `labels` if given, else our four (or, when y uses
+    another label set, its own labels); every label needs an example and y no others."""
+    from newsroles.labelspace import ordered_labels
+
+    present = set(np.asarray(y).tolist())
+    if labels is None:
+        labels = LABELS if present <= set(LABELS) else ordered_labels(present)
+    labels = tuple(labels)
+    unknown = sorted(present - set(labels))
+    if unknown:
+        raise NewsrolesError(f"training labels {unknown} are not among {list(labels)}")
+    missing = [label for label in labels if label not in present]
+    if missing:
+        raise NewsrolesError(
+            f"training data has no example of {', '.join(missing)}: "
+            f"cannot fit {len(labels)} classes"
+        )
+    return labels
+
+
+def softmax_rows(scores: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of linear scores, in place."""
+    scores -= scores.max(axis=1, keepdims=True)
+    np.exp(scores, out=scores)
+    return scores / scores.sum(axis=1, keepdims=True)
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

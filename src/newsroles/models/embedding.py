@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from newsroles.errors import NewsrolesError
-from newsroles.models.base import Model
+from newsroles.models.base import Model, softmax_rows, training_labels
 from newsroles.models.encoders import length_sorted_batches, resolve_pretrained
 
 WEIGHTS_FILE = "weights.npz"
@@ -147,16 +147,8 @@ class MiniLMLinearModel(Model):
     def fit(self, X, y, sample_weight=None, labels=None) -> MiniLMLinearModel:
         from sklearn.linear_model import LogisticRegression
 
-        from newsroles import LABELS
-        from newsroles.labelspace import ordered_labels
-
         y = np.asarray(y)
-        labels = tuple(labels) if labels is not None else (
-            LABELS if set(y) <= set(LABELS) else ordered_labels(set(y)))
-        missing = [label for label in labels if label not in set(y)]
-        if missing:
-            raise NewsrolesError(f"training data has no example of {', '.join(missing)}")
-        self.labels = labels
+        self.labels = labels = training_labels(y, labels)
         clf = LogisticRegression(C=self.C, class_weight=self.class_weight,
                                  max_iter=self.max_iter, random_state=self.seed)
         clf.fit(self._features(X), y, sample_weight=sample_weight)
@@ -169,10 +161,7 @@ class MiniLMLinearModel(Model):
             raise NewsrolesError("model is not fitted")
         if len(X) == 0:
             return np.zeros((0, len(self.labels)))
-        scores = self._features(X) @ self._est["coef"].T + self._est["intercept"]
-        scores -= scores.max(axis=1, keepdims=True)
-        np.exp(scores, out=scores)
-        return scores / scores.sum(axis=1, keepdims=True)
+        return softmax_rows(self._features(X) @ self._est["coef"].T + self._est["intercept"])
 
     def _save_weights(self, path: Path) -> list[str]:
         np.savez(path / WEIGHTS_FILE, **self._est)

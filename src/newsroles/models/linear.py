@@ -24,7 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from newsroles.errors import NewsrolesError
-from newsroles.models.base import Model
+from newsroles.models.base import Model, softmax_rows, training_labels
 
 WEIGHTS_FILE = "weights.npz"
 
@@ -221,22 +221,8 @@ class LinearModel(Model):
         from sklearn.feature_extraction.text import TfidfTransformer
         from sklearn.linear_model import LogisticRegression
 
-        from newsroles import LABELS
-        from newsroles.labelspace import ordered_labels
-
         y = np.asarray(y)
-        if labels is None:  # our four, unless y uses another label set
-            labels = LABELS if set(y) <= set(LABELS) else ordered_labels(set(y))
-        labels = tuple(labels)
-        unknown = sorted(set(y) - set(labels))
-        if unknown:
-            raise NewsrolesError(f"training labels {unknown} are not among {list(labels)}")
-        missing = [label for label in labels if label not in set(y)]
-        if missing:
-            raise NewsrolesError(
-                f"training data has no example of {', '.join(missing)}: "
-                f"cannot fit {len(labels)} classes"
-            )
+        labels = training_labels(y, labels)
         self.labels = labels
         blocks = self._blocks(X)
 
@@ -267,10 +253,7 @@ class LinearModel(Model):
             raise NewsrolesError("model is not fitted")
         if len(X) == 0:
             return np.zeros((0, len(self.labels)))
-        scores = self._features(X) @ self._est["coef"].T + self._est["intercept"]
-        scores -= scores.max(axis=1, keepdims=True)
-        np.exp(scores, out=scores)
-        return scores / scores.sum(axis=1, keepdims=True)
+        return softmax_rows(self._features(X) @ self._est["coef"].T + self._est["intercept"])
 
     # --- persistence ----------------------------------------------------------------------
     def _save_weights(self, path: Path) -> list[str]:

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from newsroles.errors import NewsrolesError
-from newsroles.models.base import Model
+from newsroles.models.base import Model, training_labels
 from newsroles.models.encoders import (
     device, length_sorted_batches, offline, resolve_pretrained, sentence_inputs,
 )
@@ -77,18 +77,12 @@ class TransformerModel(Model):
             EarlyStoppingCallback, Trainer, TrainingArguments, set_seed,
         )
 
-        from newsroles import LABELS
         from newsroles.evaluation import macro_f1
-        from newsroles.labelspace import ordered_labels
 
         for name in ("transformers", "accelerate"):
             logging.getLogger(name).setLevel(logging.ERROR)
         y = np.asarray(y)
-        self.labels = tuple(labels) if labels is not None else (
-            LABELS if set(y) <= set(LABELS) else ordered_labels(set(y)))
-        missing = [label for label in self.labels if label not in set(y)]
-        if missing:
-            raise NewsrolesError(f"training data has no example of {', '.join(missing)}")
+        self.labels = training_labels(y, labels)
         set_seed(self.seed)
         path = resolve_pretrained(self.pretrained)
         self._tokenizer = AutoTokenizer.from_pretrained(path)
