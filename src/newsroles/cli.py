@@ -5,7 +5,7 @@ Hydra tasks (config-driven, one run directory each):
     newsroles prepare|label|train|evaluate [overrides]
 Plain subcommands:
     newsroles tag MODEL INPUT... [-o OUTPUT] [--format jsonl|csv]
-    newsroles runs list [--root DIR]
+    newsroles runs list|show RUN|compare RUN RUN... [--root DIR] [--where KEY=VALUE]
     newsroles data check | agreement [A B]
     newsroles annotate export MODEL --select uncertain|random|disagree -n N -o FILE
     newsroles annotate import FILE [--split train] [--dry-run]
@@ -224,28 +224,99 @@ def _tag(argv: list[str]) -> None:
 # --- runs ---------------------------------------------------------------------------------
 
 
+LIST_COLUMNS = ["run", "status", "cfg.model.name", "cfg.train.source", "cfg.data.name",
+                "seed", "fold", "overrides", "macro_f1", "macro_f1_lo", "macro_f1_hi",
+                "accuracy", "seconds"]
+
+
 def _runs(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(prog="newsroles runs")
-    parser.add_argument("action", choices=("list",))
+    parser = argparse.ArgumentParser(prog="newsroles runs", description="Read run directories.")
     parser.add_argument("--root", default="runs", help="runs root (default: runs)")
+    sub = parser.add_subparsers(dest="action", required=True)
+    ls = sub.add_parser("list", help="one line per run: key overrides, status, metrics")
+    ls.add_argument("--where", action="append", default=[], metavar="KEY=VALUE",
+                    help="keep runs whose config has this value (repeatable), "
+                         "e.g. --where model.name=linear --where train.source=gold")
+    ls.add_argument("--status", choices=("completed", "failed", "running"))
+    ls.add_argument("--per-class", action="store_true", help="add per-class F1 columns")
+    ls.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    show = sub.add_parser("show", help="one run: config, status, metrics, confusion matrix")
+    show.add_argument("run", help="run directory, or its name (or a unique prefix) under --root")
+    cmp = sub.add_parser("compare", help="runs side by side; paired bootstrap against the first")
+    cmp.add_argument("runs", nargs="+", help="two or more runs (the first is the baseline)")
+    cmp.add_argument("--resamples", type=int, default=1000)
+    cmp.add_argument("--confidence", type=float, default=0.95)
+    for p in (ls, show, cmp):
+        p.add_argument("--root", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+
     from rich.console import Console
-    from rich.table import Table
 
-    from newsroles.runs import load_runs
+    from newsroles import runs
 
-    df = load_runs(args.root)
-    table = Table(title=f"runs under {args.root}")
-    cols = ["run", "status", "stage", "cfg.model.name", "cfg.train.source", "seed",
-            "macro_f1", "accuracy"]
-    for c in cols:
-        table.add_column(c.replace("cfg.", ""))
-    for _, row in df.iterrows():
-        table.add_row(*[
-            f"{row[c]:.3f}" if isinstance(row.get(c), float) else str(row.get(c, ""))
-            for c in cols
-        ])
-    Console().print(table)
+    # A pipe or a notebook gets the whole table, not one cut to 80 columns.
+    console = Console(width=None if sys.stdout.isatty() else 220)
+    if args.action == "list":
+        df = runs.filter_runs(runs.load_runs(args.root), args.where, args.status)
+        cols = list(LIST_COLUMNS)
+        if args.per_class:
+            cols += [c for c in df.columns if c.startswith("f1.")]
+        if args.csv:
+            print(df[[c for c in cols if c in df.columns]].to_csv(index=False), end="")
+            return
+        console.print(runs.rich_table(df, cols, title=f"{len(df)} runs under {args.root}"))
+    elif args.action == "show":
+        _runs_show(runs.resolve_run(args.run, args.root), console)
+    else:
+        if len(args.runs) < 2:
+            _fail("runs compare: give two or more runs")
+        paths = [runs.resolve_run(r, args.root) for r in args.runs]
+        table = runs.per_class_table(paths)
+        table.index = [" ".join(str(x) for x in i if x) for i in table.index]
+        console.print(runs.rich_table(table.reset_index(names="class / metric"),
+                                      title="per class, side by side"))
+        diffs = runs.compare_runs(paths, args.resamples, args.confidence)
+        console.print(runs.rich_table(
+            diffs, title=f"macro-F1 against {paths[0].name} (paired bootstrap, "
+                         f"{args.confidence:.0%} interval, same test sentences)"))
+        for r in diffs.itertuples():
+            verdict = ("larger than the bootstrap interval: a real difference"
+                       if r.significant else "within the bootstrap interval: not a real difference")
+            console.print(f"{r.run}: {r.diff_macro_f1:+.3f} [{r.ci_lo:+.3f}, {r.ci_hi:+.3f}] "
+                          f"- {verdict}")
+
+
+def _runs_show(path: Path, console) -> None:
+    import json
+
+    from newsroles import runs
+
+    rec = runs.load_run(path)
+    console.print(f"[bold]{path}[/bold]  status: {rec.get('status')}  stage: {rec.get('stage')}")
+    if rec.get("error"):
+        console.print(f"error: {rec['error']}")
+    if rec.get("overrides"):
+        console.print(f"overrides: {rec['overrides']}")
+    cfg = {k.removeprefix("cfg."): v for k, v in rec.items() if k.startswith("cfg.")}
+    console.print("config: " + ", ".join(
+        f"{k}={v}" for k, v in cfg.items()
+        if k.split(".")[0] in ("model", "train") or k in ("seed", "fold", "data.name")))
+    if (path / "metrics.json").exists():
+        table = runs.per_class_table([path])
+        table.index = [" ".join(str(x) for x in i if x) for i in table.index]
+        console.print(runs.rich_table(table.reset_index(names="class / metric"), title="metrics"))
+        m = runs.load_metrics(path)
+        lo, hi = m["macro_f1_ci"]
+        console.print(f"macro-F1 {m['macro_f1']:.3f} [{lo:.3f}, {hi:.3f}] on {m['split']} "
+                      f"(n={m['n']})")
+        cm = runs.load_confusion(path)
+        console.print(runs.rich_table(cm.reset_index(names="gold \\ predicted"),
+                                      title="confusion matrix"))
+    timings = path / "timings.json"
+    if timings.exists():
+        t = json.loads(timings.read_text())
+        console.print("stages: " + ", ".join(
+            f"{k} {v['seconds']:.1f}s{' (cached)' if v['cached'] else ''}" for k, v in t.items()))
 
 
 # --- data ---------------------------------------------------------------------------------

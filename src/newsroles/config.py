@@ -170,8 +170,12 @@ class Config:
     train: TrainConfig = field(default_factory=TrainConfig)
     eval: EvalConfig = field(default_factory=EvalConfig)
     seed: int = 42
+    # k-fold cross-validation over the gold-train articles (crossval.py): null = off.
+    fold: Optional[int] = None
+    folds: int = 5
     stage: str = "run"
     run_name: str = MISSING
+    logger: Any = None
 
 
 def register_configs() -> None:

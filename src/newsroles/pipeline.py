@@ -11,6 +11,8 @@ from omegaconf import OmegaConf
 
 from newsroles import LABELS
 from newsroles.cache import StageCache, file_hash
+from newsroles.crossval import FOLD_SEED, cv_splits
+from newsroles.errors import NewsrolesError
 from newsroles.evaluation import compute_metrics
 from newsroles.gold import attach_gold
 from newsroles.labeling.analysis import coverage_of_set, lf_summary
@@ -27,6 +29,9 @@ def _gold(cfg, table):
     gold_path, splits_path = cfg.data.get("gold"), cfg.data.get("splits")
     reads = {}
     if prepare.is_sentence_format(cfg):  # gold came with the sentences
+        if cfg.get("fold") is not None:
+            raise NewsrolesError("fold=: cross-validation needs article-level gold splits "
+                                 f"(data={cfg.data.name} comes pre-split)")
         return table, reads, 0
     if not gold_path:
         table = table.assign(gold_label=None, split=None)
@@ -37,6 +42,10 @@ def _gold(cfg, table):
     reads["gold"] = {"path": str(gold_path), "sha256": file_hash(gold_path)}
     if splits_path:
         reads["splits"] = {"path": str(splits_path), "sha256": file_hash(splits_path)}
+    if cfg.get("fold") is not None:
+        doc_split = cv_splits(doc_split, int(cfg.fold), int(cfg.folds))
+        reads["cv"] = {"fold": int(cfg.fold), "folds": int(cfg.folds),
+                       "fold_seed": FOLD_SEED}
     table, orphans = attach_gold(table, spans, doc_split)
     return table, reads, orphans
 
@@ -112,7 +121,7 @@ def run_pipeline(cfg, run_dir: Path, upto: str = "evaluate") -> dict:
             _copy(done["train"].path / "training.json", run_dir / "training.json")
         if upto == "evaluate":
             # eval.model: score a saved model (e.g. one trained on Wikinews, on PolNeAR).
-            note(evaluate.run(cfg, cache, done.get("train"), table))
+            note(evaluate.run(cfg, cache, done.get("train"), table, gold_reads))
             for name in ("metrics.json", "confusion_matrix.json", "confusion_matrix.png",
                          "predictions.jsonl"):
                 _copy(done["evaluate"].path / name, run_dir / name)
@@ -132,7 +141,10 @@ def summary_line(run_dir: Path) -> str | None:
         return None
     m = json.loads(metrics.read_text())
     lo, hi = m["macro_f1_ci"]
+    split = m["split"]
+    if "cv" in m:
+        split = f"cross-validation fold {m['cv']['fold']} of {m['cv']['folds']}"
     return (
-        f"{m['model']} on {m.get('data', 'gold')} {m['split']}: macro-F1 {m['macro_f1']:.3f} "
+        f"{m['model']} on {m.get('data', 'gold')} {split}: macro-F1 {m['macro_f1']:.3f} "
         f"[{lo:.3f}, {hi:.3f}], accuracy {m['accuracy']:.3f}, n={m['n']}"
     )

@@ -11,7 +11,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from newsroles import LABELS, __version__
+from newsroles import __version__
 from newsroles.schema import write_json
 
 STATUS_FILE = "status.json"
@@ -130,18 +130,25 @@ def load_run(path: str | Path) -> dict:
         for section in ("model", "train", "labeling", "eval", "data"):
             _flatten(section, cfg.get(section, {}), flat)
         flat["seed"] = cfg.get("seed")
+        flat["fold"] = cfg.get("fold")
         rec.update({f"cfg.{k}": v for k, v in flat.items() if not isinstance(v, list)})
     overrides = path / ".hydra" / "overrides.yaml"
     if overrides.exists():
-        rec["overrides"] = " ".join(yaml.safe_load(overrides.read_text()) or [])
+        # Where the run went and which subcommand started it are not experiment settings.
+        rec["overrides"] = " ".join(
+            o for o in yaml.safe_load(overrides.read_text()) or []
+            if not o.startswith(("paths.", "stage=", "hydra."))
+        )
     metrics = _read_json(path / "metrics.json")
     if metrics:
         rec["macro_f1"] = metrics["macro_f1"]
         rec["macro_f1_lo"], rec["macro_f1_hi"] = metrics["macro_f1_ci"]
         rec["accuracy"] = metrics["accuracy"]
         rec["n_test"] = metrics["n"]
-        for label in LABELS:
-            rec[f"f1.{label}"] = metrics["per_class"][label]["f1"]
+        rec["data"] = metrics.get("data")
+        rec["split"] = metrics.get("split")
+        for label, scores in metrics["per_class"].items():
+            rec[f"f1.{label}"] = scores["f1"]
     timings = _read_json(path / "timings.json")
     if timings:
         rec["seconds"] = round(sum(t["seconds"] for t in timings.values()), 3)
@@ -172,3 +179,152 @@ def load_predictions(path: str | Path):
     import pandas as pd
 
     return pd.read_json(Path(path) / "predictions.jsonl", lines=True)
+
+
+# --- filtering, comparing, printing ------------------------------------------------------
+
+
+def _matches(value, wanted: str) -> bool:
+    if value is None or (isinstance(value, float) and value != value):
+        return wanted.lower() in ("null", "none", "")
+    if isinstance(value, bool):
+        return str(value).lower() == wanted.lower()
+    if isinstance(value, (int, float)):
+        try:
+            return float(value) == float(wanted)
+        except ValueError:
+            return False
+    return str(value) == wanted
+
+
+def filter_runs(df, where: list[str] | None = None, status: str | None = None):
+    """Keep runs whose config matches every KEY=VALUE (KEY as in the config, e.g.
+    model.name=linear, train.source=gold, seed=3)."""
+    from newsroles.errors import NewsrolesError
+
+    for cond in where or []:
+        key, sep, wanted = cond.partition("=")
+        if not sep:
+            raise NewsrolesError(f"--where {cond!r}: expected KEY=VALUE, e.g. model.name=linear")
+        col = key if key in df.columns else f"cfg.{key}"
+        if col not in df.columns:
+            if df.empty:
+                continue
+            raise NewsrolesError(f"--where {cond!r}: no config value {key!r} in these runs")
+        df = df[[_matches(v, wanted) for v in df[col]]]
+    if status:
+        df = df[df["status"] == status]
+    return df.reset_index(drop=True)
+
+
+def resolve_run(ref: str | Path, root: str | Path = "runs") -> Path:
+    """A run given as a path, or as a run directory name (or unique prefix) under root."""
+    from newsroles.errors import NewsrolesError
+
+    path = Path(ref)
+    if (path / STATUS_FILE).exists():
+        return path
+    matches = [p for p in iter_run_dirs(root) if p.name.startswith(str(ref))]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise NewsrolesError(f"{ref}: not a run directory (and no run under {root} is named so)")
+    raise NewsrolesError(f"{ref}: {len(matches)} runs under {root} start so; give more of the name")
+
+
+def load_metrics(path: str | Path) -> dict:
+    from newsroles.errors import NewsrolesError
+
+    metrics = _read_json(Path(path) / "metrics.json")
+    if metrics is None:
+        raise NewsrolesError("no metrics.json (the run did not evaluate, or failed)", path)
+    return metrics
+
+
+def per_class_table(paths: list[str | Path]):
+    """Per-class precision/recall/F1 of several runs side by side (rows: class, metric)."""
+    import pandas as pd
+
+    cols = {}
+    for p in paths:
+        m = load_metrics(p)
+        name = Path(p).name
+        for label, scores in m["per_class"].items():
+            for metric in ("precision", "recall", "f1"):
+                cols.setdefault(name, {})[(label, metric)] = scores[metric]
+        cols[name][("macro", "f1")] = m["macro_f1"]
+        cols[name][("accuracy", "")] = m["accuracy"]
+    return pd.DataFrame(cols)
+
+
+def aligned_predictions(paths: list[str | Path]):
+    """The runs' predictions on the same sentences, one column per run (joined on
+    doc_id + sentence index); raises if the runs were scored on different sentences."""
+    from newsroles.errors import NewsrolesError
+
+    base = None
+    for p in paths:
+        df = load_predictions(p).set_index(["doc_id", "sent_idx"])
+        if base is None:
+            base = df[["text", "gold"]].copy()
+        elif len(df) != len(base) or not df.index.sort_values().equals(base.index.sort_values()):
+            raise NewsrolesError(
+                f"{p}: scored on other sentences than {paths[0]} (a paired comparison needs "
+                "the same split of the same data)"
+            )
+        elif not (df.loc[base.index, "gold"] == base["gold"]).all():
+            raise NewsrolesError(f"{p}: gold labels differ from {paths[0]}'s on the same sentences")
+        base[Path(p).name] = df.loc[base.index, "pred"]
+    return base.reset_index()
+
+
+def compare_runs(paths: list[str | Path], n_resamples: int = 1000, confidence: float = 0.95,
+                 seed: int = 0):
+    """Each run against the first on the same test sentences: macro-F1 difference with its
+    paired-bootstrap interval, and whether it is larger than the interval (significant)."""
+    import pandas as pd
+
+    from newsroles.evaluation import paired_bootstrap
+
+    preds = aligned_predictions(paths)
+    labels = list(load_metrics(paths[0])["per_class"])
+    base = Path(paths[0]).name
+    rows = []
+    for p in paths[1:]:
+        name = Path(p).name
+        r = paired_bootstrap(preds["gold"], preds[name], preds[base], n_resamples,
+                             confidence, seed, labels)
+        rows.append({"run": name, "against": base, "diff_macro_f1": r["diff"],
+                     "ci_lo": r["ci"][0], "ci_hi": r["ci"][1],
+                     "significant": r["significant"], "p_sign_flip": r["p_sign_flip"],
+                     "n": r["n"],
+                     "disagree": int((preds[name] != preds[base]).sum())})
+    return pd.DataFrame(rows)
+
+
+def disagreements(path_a: str | Path, path_b: str | Path):
+    """The sentences two runs label differently, with the gold label."""
+    preds = aligned_predictions([path_a, path_b])
+    a, b = Path(path_a).name, Path(path_b).name
+    return preds[preds[a] != preds[b]].reset_index(drop=True)
+
+
+def rich_table(df, columns: list[str] | None = None, title: str | None = None):
+    """A DataFrame as a rich Table: floats to three places, config prefixes dropped."""
+    from rich.table import Table
+
+    columns = [c for c in (columns or list(df.columns)) if c in df.columns]
+    table = Table(title=title)
+    for c in columns:
+        table.add_column(str(c).removeprefix("cfg."),
+                         justify="right" if df[c].dtype.kind in "fi" else "left")
+    for _, row in df.iterrows():
+        cells = []
+        for c in columns:
+            v = row[c]
+            if isinstance(v, float):
+                cells.append("" if v != v else f"{v:.3f}")
+            else:
+                cells.append("" if v is None else str(v))
+        table.add_row(*cells)
+    return table

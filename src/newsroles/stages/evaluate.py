@@ -34,13 +34,16 @@ def saved_model_reads(path: str) -> dict:
     return {"model": {"path": str(model_dir), "sha256": file_hash(model_dir / MANIFEST_FILE)}}
 
 
-def run(cfg, cache: StageCache, trained: StageResult | None, table) -> StageResult:
+def run(cfg, cache: StageCache, trained: StageResult | None, table,
+        gold_reads: dict | None = None) -> StageResult:
     eval_cfg = OmegaConf.to_container(cfg.eval, resolve=True)
     if trained is not None:
         reads, model_dir = {"train": trained.key}, trained.path / "model"
     else:
         reads = saved_model_reads(eval_cfg["model"])
         model_dir = Path(reads["model"]["path"])
+    # The gold (and its splits, or the cross-validation fold) decide what is scored.
+    reads.update(gold_reads or {})
     data_labels = list(cfg.data.labels)
     fold, coarse = dict(cfg.data.fold), dict(cfg.data.coarse)
     key = stage_key("evaluate", reads=reads, config=eval_cfg, seed=cfg.seed,
@@ -66,6 +69,8 @@ def run(cfg, cache: StageCache, trained: StageResult | None, table) -> StageResu
                            "model_labels": list(model.labels), **metrics}
                 if trained is None:
                     metrics["model_path"] = str(model_dir)
+                if "cv" in reads:
+                    metrics["cv"] = reads["cv"]
                 if coarse:
                     coarse_labels = list(ordered_labels(set(coarse.values())))
                     metrics["coarse"] = compute_metrics(

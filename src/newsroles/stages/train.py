@@ -3,7 +3,8 @@
 Reads: the label stage's weak labels, the gold spans and splits. Config: model, train,
 seed. Writes: model/ (a self-contained model folder) and training.json (what it saw).
 
-Weak labels are used only for sentences of articles outside gold dev and test, so nothing
+Weak labels are used only for sentences of articles outside gold dev and test (and, under
+cross-validation, the held-out fold), so nothing
 about the held-out articles reaches the model.
 """
 
@@ -44,7 +45,9 @@ def training_rows(
     split = table["split"].to_numpy(dtype=object)
     gold = table["gold_label"].to_numpy(dtype=object)
     is_gold_train = (split == "train") & table["gold_label"].notna().to_numpy()
-    held_out = (split == "dev") | (split == "test")
+    # Every article in a split other than train (dev, test, a cross-validation fold's
+    # reserved test) is held out: none of its sentences train the model.
+    held_out = np.array([s is not None and s == s and s != "train" for s in split], dtype=bool)
     idx, y, w = [], [], []
     if source in ("gold", "both"):
         rows = np.flatnonzero(is_gold_train)
