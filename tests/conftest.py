@@ -66,3 +66,14 @@ def cli(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.Co
 def trained_run(tmp_path_factory) -> Path:
     """One completed linear run on the fixture corpus, shared by read-only tests."""
     return run_in_process(tmp_path_factory.mktemp("runs"))
+
+
+@pytest.fixture(scope="session")
+def tiny_sweep(tmp_path_factory) -> Path:
+    """A real sweep through the CLI (Hydra multirun, basic launcher) on the fixture corpus:
+    rules and linear x seeds 1 and 2. Returns the sweep folder."""
+    runs = tmp_path_factory.mktemp("sweep_runs")
+    out = cli("run", "-m", "model=rules,linear", "seed=1,2", *fixture_overrides(runs))
+    assert out.returncode == 0, out.stderr[-3000:]
+    (sweep,) = (runs / "multirun").iterdir()
+    return sweep

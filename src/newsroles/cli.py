@@ -4,6 +4,7 @@ Hydra tasks (config-driven, one run directory each):
     newsroles run [overrides]          prepare -> label -> train -> evaluate
     newsroles prepare|label|train|evaluate [overrides]
 Plain subcommands:
+    newsroles rerun RUN [overrides]    the same run again, from its saved overrides
     newsroles tag MODEL INPUT... [-o OUTPUT] [--format jsonl|csv]
     newsroles runs list|show RUN|compare RUN RUN... [--root DIR] [--where KEY=VALUE]
     newsroles data check | agreement [A B]
@@ -83,7 +84,8 @@ def _check_overrides(conf: Path, overrides: list[str]) -> None:
         _fail(f"bad configuration: {detail}")
 
 
-def _task_main(task: str, args: list[str]) -> None:
+def _task_main(task: str, args: list[str]) -> list[Path]:
+    """Run a Hydra task; returns the run directories it made."""
     import hydra
 
     conf = _register()
@@ -92,12 +94,58 @@ def _task_main(task: str, args: list[str]) -> None:
     if not multirun and not any(a.startswith(("--cfg", "-c", "--help", "-h", "--info")) for a in args):
         _check_overrides(conf, [*overrides, f"stage={task}"])
 
+    made: list[Path] = []
+
     @hydra.main(config_path=str(conf), config_name="config", version_base="1.3")
     def _job(cfg) -> float | None:
+        from hydra.core.hydra_config import HydraConfig
+
+        made.append(Path(HydraConfig.get().runtime.output_dir))
         return _run_job(cfg, task)
 
     sys.argv = [f"newsroles {task}", *args, f"stage={task}"]
     _job()
+    return made
+
+
+# --- rerun --------------------------------------------------------------------------------
+
+
+def _rerun(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(
+        prog="newsroles rerun",
+        description="Re-create a run from its saved overrides; checks that today's configs "
+                    "compose to the saved config, and compares the metrics afterwards.")
+    parser.add_argument("run", help="a run directory")
+    parser.add_argument("overrides", nargs="*",
+                        help="extra overrides (e.g. paths.runs=/tmp/x); model settings here "
+                             "make the config differ, which --allow-drift permits")
+    parser.add_argument("--allow-drift", action="store_true",
+                        help="run even if the composed config differs from the saved one")
+    parser.add_argument("--cached", action="store_true",
+                        help="reuse cached stage outputs (default: recompute every stage in "
+                             "a fresh cache, so the comparison means something)")
+    args = parser.parse_args(argv)
+    import tempfile
+
+    from newsroles import reproduce
+
+    run_dir = Path(args.run)
+    stage, overrides = reproduce.saved_overrides(run_dir)
+    overrides = [*overrides, *args.overrides]
+    conf = _register()
+    drift = reproduce.config_drift(conf, run_dir, [*overrides, f"stage={stage}"])
+    if drift:
+        shown = "; ".join(drift[:5]) + (f"; and {len(drift) - 5} more" if len(drift) > 5 else "")
+        if not args.allow_drift:
+            _fail(f"{run_dir}: today's configs no longer compose to the saved one ({shown}); "
+                  "--allow-drift runs it anyway")
+        print(f"newsroles: warning: config differs from the saved one: {shown}", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="newsroles-rerun-") as fresh:
+        extra = [] if args.cached else [f"paths.cache={fresh}"]
+        made = _task_main(stage, [*overrides, *extra])
+    if made:
+        print(reproduce.describe_match(run_dir, made[0]))
 
 
 def _run_job(cfg, task: str) -> float | None:
@@ -108,6 +156,7 @@ def _run_job(cfg, task: str) -> float | None:
     from newsroles.pipeline import resolved_config_yaml, run_pipeline, summary_line
     from newsroles.runs import RunDir
     from newsroles.schema import atomic_write_text
+    from newsroles.tracking import log_run
 
     hc = HydraConfig.get()
     run_dir = Path(hc.runtime.output_dir)
@@ -119,6 +168,7 @@ def _run_job(cfg, task: str) -> float | None:
         timings = run_pipeline(cfg, run_dir, UPTO[task])
     except NewsrolesError as e:
         run.fail(str(e))
+        log_run(run_dir, cfg, "failed")
         if hc.mode == RunMode.MULTIRUN:
             print(f"newsroles: job {hc.job.num} failed: {e}", file=sys.stderr)
             return None
@@ -130,6 +180,7 @@ def _run_job(cfg, task: str) -> float | None:
         raise
     run.finish(seconds={k: v["seconds"] for k, v in timings.items()},
                cached={k: v["cached"] for k, v in timings.items()})
+    log_run(run_dir, cfg, "completed")
     line = summary_line(run_dir)
     if line:
         print(line)
@@ -463,6 +514,8 @@ def main(argv: list[str] | None = None) -> None:
             _tag(rest)
         elif cmd == "runs":
             _runs(rest)
+        elif cmd == "rerun":
+            _rerun(rest)
         elif cmd == "data":
             _data(rest)
         elif cmd == "annotate":

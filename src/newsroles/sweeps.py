@@ -14,7 +14,7 @@ from pathlib import Path
 from hydra.experimental.callback import Callback
 
 SUMMARY_CSV = "sweep_summary.csv"
-HEADLINE = ["job", "overrides", "status", "macro_f1", "macro_f1_lo", "macro_f1_hi",
+HEADLINE = ["job", "overrides", "status", "split", "macro_f1", "macro_f1_lo", "macro_f1_hi",
             "accuracy", "seconds"]
 
 
