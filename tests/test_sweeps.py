@@ -111,7 +111,7 @@ def test_fold_on_pre_split_data_is_a_clear_error(tmp_path):
     data.mkdir()
     for split in ("train", "dev"):
         (data / f"{split}.jsonl").write_text(json.dumps(
-            {"doc_id": "a", "sent_idx": 0, "text": "It rained.", "label": "other"}) + "\n")
+            {"doc_id": split, "sent_idx": 0, "text": "It rained.", "label": "other"}) + "\n")
     out = cli("run", "data=polnear", f"data.path={data}", "fold=0",
               f"paths.runs={tmp_path / 'runs'}")
     assert out.returncode != 0 and "Traceback" not in out.stderr
