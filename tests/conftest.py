@@ -54,11 +54,12 @@ def run_in_process(runs: Path, extra: list[str] = (), upto: str = "evaluate") ->
     return run_dir
 
 
-def cli(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def cli(*args: str, stdin: str | None = None, cwd: Path = ROOT,
+        env_extra: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "newsroles.cli", *args],
         capture_output=True, text=True, input=stdin, cwd=cwd, timeout=300,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        env={**os.environ, "HF_HUB_OFFLINE": "1", **(env_extra or {})},
     )
 
 

@@ -22,12 +22,19 @@ def saved_overrides(run_dir: Path) -> tuple[str, list[str]]:
     import yaml
 
     status = run_dir / "status.json"
-    overrides = run_dir / ".hydra" / "overrides.yaml"
-    if not status.exists() or not overrides.exists():
-        raise NewsrolesError("not a run directory (no status.json or .hydra/overrides.yaml)",
+    hydra_overrides = run_dir / ".hydra" / "overrides.yaml"
+    environment = run_dir / "environment.json"
+    if not status.exists() or not (hydra_overrides.exists() or environment.exists()):
+        raise NewsrolesError("not a run directory (no status.json, or no saved overrides)",
+                             run_dir)
+    if not (run_dir / "config.yaml").exists():
+        raise NewsrolesError("no config.yaml: the run failed before its config was saved",
                              run_dir)
     stage = json.loads(status.read_text()).get("stage") or "run"
-    saved = yaml.safe_load(overrides.read_text()) or []
+    if hydra_overrides.exists():
+        saved = yaml.safe_load(hydra_overrides.read_text()) or []
+    else:  # a run started from Python records its overrides with its environment
+        saved = json.loads(environment.read_text()).get("overrides") or []
     return stage, [o for o in saved if not o.startswith(("stage=", "hydra/", "hydra."))]
 
 

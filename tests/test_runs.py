@@ -1,0 +1,144 @@
+"""Reading runs back: runs list/show/compare, the paired bootstrap, MLflow tracking, and
+reproducing a run (re-evaluating its model, re-creating it from its saved config)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, cli, fixture_overrides
+from newsroles import LABELS, runs
+from newsroles.errors import NewsrolesError
+from newsroles.evaluation import paired_bootstrap
+
+
+def _jobs(sweep):
+    return sorted(p for p in sweep.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def test_paired_bootstrap_tells_real_differences_from_noise():
+    rng = np.random.default_rng(0)
+    gold = rng.choice(LABELS, 600)
+    good = np.where(rng.random(600) < 0.9, gold, rng.choice(LABELS, 600))
+    poor = np.where(rng.random(600) < 0.6, gold, rng.choice(LABELS, 600))
+    real = paired_bootstrap(gold, good, poor)
+    assert real["diff"] > 0.2 and real["significant"] and real["ci"][0] > 0
+    # Two systems that differ on a handful of sentences: the interval straddles zero.
+    near = good.copy()
+    near[:3] = poor[:3]
+    noise = paired_bootstrap(gold, good, near)
+    assert not noise["significant"] and noise["ci"][0] <= 0 <= noise["ci"][1]
+    same = paired_bootstrap(gold, good, good)
+    assert same["diff"] == 0 and not same["significant"]
+
+
+def test_filter_runs_by_config(tiny_sweep):
+    df = runs.load_runs(tiny_sweep)
+    assert len(df) == 4
+    assert set(runs.filter_runs(df, ["model.name=linear"])["cfg.model.name"]) == {"linear"}
+    assert len(runs.filter_runs(df, ["model.name=rules", "seed=2"])) == 1
+    assert runs.filter_runs(df, ["seed=7"]).empty
+    with pytest.raises(NewsrolesError, match="no config value 'modle.name'"):
+        runs.filter_runs(df, ["modle.name=linear"])
+    with pytest.raises(NewsrolesError, match="expected KEY=VALUE"):
+        runs.filter_runs(df, ["linear"])
+
+
+def test_runs_cli_list_show_compare(tiny_sweep):
+    root = tiny_sweep.parent.parent
+    out = cli("runs", "--root", str(root), "list", "--where", "model.name=linear", "--csv")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert len(lines) == 3 and all(",linear," in ln for ln in lines[1:])
+
+    jobs = _jobs(tiny_sweep)
+    shown = cli("runs", "--root", str(root), "show", str(jobs[0]))
+    assert shown.returncode == 0, shown.stderr
+    assert "confusion matrix" in shown.stdout and "macro-F1" in shown.stdout
+
+    cmp = cli("runs", "--root", str(root), "compare", *map(str, jobs))
+    assert cmp.returncode == 0, cmp.stderr
+    assert "per class, side by side" in cmp.stdout and "paired bootstrap" in cmp.stdout
+    assert cmp.stdout.count("bootstrap interval:") == 3
+
+    bad = cli("runs", "--root", str(root), "show", "no-such-run")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "no-such-run: not a run directory" in bad.stderr
+
+
+def test_compare_refuses_runs_scored_on_other_sentences(tiny_sweep, tmp_path):
+    a = _jobs(tiny_sweep)[0]
+    b = tmp_path / "other"
+    shutil.copytree(a, b)
+    lines = (b / "predictions.jsonl").read_text().splitlines()
+    (b / "predictions.jsonl").write_text("\n".join(lines[:-1]) + "\n")
+    with pytest.raises(NewsrolesError, match="scored on other sentences"):
+        runs.compare_runs([a, b])
+
+
+def test_mlflow_logs_a_run_that_reads_back(tmp_path):
+    pytest.importorskip("mlflow")
+    from mlflow.tracking import MlflowClient
+
+    runs_root = tmp_path / "runs"
+    out = cli("run", "logger=mlflow", *fixture_overrides(runs_root))
+    assert out.returncode == 0, out.stderr[-2000:]
+    run_dir = runs_root / out.stdout.strip().splitlines()[-1].split("/")[-1]
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+
+    client = MlflowClient(tracking_uri=f"sqlite:///{runs_root / 'mlflow.db'}")
+    (logged,) = client.search_runs([client.get_experiment_by_name("newsroles").experiment_id])
+    assert logged.info.status == "FINISHED"
+    assert logged.data.tags["run_dir"] == str(run_dir.resolve())
+    assert logged.data.metrics["macro_f1"] == pytest.approx(metrics["macro_f1"])
+    assert logged.data.metrics["f1.quote"] == pytest.approx(metrics["per_class"]["quote"]["f1"])
+    assert logged.data.params["model.name"] == "linear"
+    artifacts = {a.path for a in client.list_artifacts(logged.info.run_id)}
+    assert {"confusion_matrix.json", "metrics.json", "model"} <= artifacts
+    model_files = {a.path for a in client.list_artifacts(logged.info.run_id, "model")}
+    assert "model/manifest.json" in model_files
+    # Nothing of MLflow's lands outside the runs root.
+    assert not (ROOT / "mlruns").exists()
+
+
+def test_reevaluating_a_saved_model_reproduces_its_metrics_exactly(trained_run, tmp_path):
+    out = cli("evaluate", f"eval.model={trained_run}", *fixture_overrides(tmp_path / "runs"))
+    assert out.returncode == 0, out.stderr[-2000:]
+    new = tmp_path / "runs" / out.stdout.strip().splitlines()[-1].split("/")[-1]
+    old_m = json.loads((trained_run / "metrics.json").read_text())
+    new_m = json.loads((new / "metrics.json").read_text())
+    for key in ("macro_f1", "macro_f1_ci", "accuracy", "per_class", "confusion_matrix", "n"):
+        assert new_m[key] == old_m[key], key
+    old_p = (trained_run / "predictions.jsonl").read_text()
+    assert (new / "predictions.jsonl").read_text() == old_p
+
+
+@pytest.mark.parametrize("model", ["linear", "rules"])
+def test_rerun_recreates_a_run_from_its_saved_config(tmp_path, model):
+    runs_root = tmp_path / "runs"
+    first = cli("run", f"model={model}", *fixture_overrides(runs_root))
+    assert first.returncode == 0, first.stderr[-2000:]
+    old = runs_root / first.stdout.strip().splitlines()[-1].split("/")[-1]
+    again = cli("rerun", str(old))
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert f"reproduced exactly: macro-F1" in again.stdout
+    new = runs_root / again.stdout.strip().splitlines()[-2].split("/")[-1]
+    assert new != old and (new / "metrics.json").exists()
+    # Every stage was computed again (a fresh cache), not read back from the first run's.
+    timings = json.loads((new / "timings.json").read_text())
+    assert not any(t["cached"] for t in timings.values())
+    assert json.loads((new / "metrics.json").read_text())["per_class"] == \
+        json.loads((old / "metrics.json").read_text())["per_class"]
+
+
+def test_rerun_refuses_when_todays_configs_changed(trained_run, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "conf", project / "conf")
+    linear = project / "conf" / "model" / "linear.yaml"
+    linear.write_text(linear.read_text().replace("C: 0.3", "C: 0.7"))
+    out = cli("rerun", str(trained_run), env_extra={"NEWSROLES_ROOT": str(project)})
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "model.C: 0.3 -> 0.7" in out.stderr and "--allow-drift" in out.stderr
