@@ -328,3 +328,27 @@ def rich_table(df, columns: list[str] | None = None, title: str | None = None):
                 cells.append("" if v is None else str(v))
         table.add_row(*cells)
     return table
+
+
+def errors_with_context(path: str | Path, context: int = 1):
+    """A run's wrong predictions, each with the sentences around it in its article (from
+    the same predictions file: every sentence of a scored article is scored)."""
+    preds = load_predictions(path).sort_values(["doc_id", "sent_idx"]).reset_index(drop=True)
+    text = preds.set_index(["doc_id", "sent_idx"])["text"]
+
+    def around(row, offsets):
+        return " ".join(text.get((row.doc_id, row.sent_idx + o), "") for o in offsets).strip()
+
+    wrong = preds[~preds["correct"].astype(bool)].copy()
+    wrong["before"] = [around(r, range(-context, 0)) for r in wrong.itertuples()]
+    wrong["after"] = [around(r, range(1, context + 1)) for r in wrong.itertuples()]
+    wrong["confidence"] = [r["scores"][r["pred"]] for _, r in wrong.iterrows()]
+    cols = ["doc_id", "sent_idx", "gold", "pred", "confidence", "before", "text", "after"]
+    return wrong[cols].reset_index(drop=True)
+
+
+def error_pairs(path: str | Path):
+    """How many sentences of each gold class went to each wrong class, most first."""
+    wrong = errors_with_context(path, context=0)
+    counts = wrong.groupby(["gold", "pred"]).size().rename("n").reset_index()
+    return counts.sort_values("n", ascending=False).reset_index(drop=True)
