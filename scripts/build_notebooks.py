@@ -158,6 +158,8 @@ pairs"""),
 Most confident errors first: a confident error is more often a gold mistake or a gap in the
 guidelines than a hard case."""),
     new_code_cell("""errors = R.errors_with_context(RUN, context=1)
+if errors.empty:
+    print("no errors: every scored sentence is right")
 for pair in pairs.head(4).itertuples():
     rows = errors[(errors["gold"] == pair.gold) & (errors["pred"] == pair.pred)]
     print(f"\\n=== gold {pair.gold} -> predicted {pair.pred}: {pair.n} sentences ===")

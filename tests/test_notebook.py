@@ -48,5 +48,8 @@ def test_compare_notebook_executes_on_a_sweep(tiny_sweep, monkeypatch):
 
 
 def test_error_analysis_notebook_executes_on_a_run(tiny_sweep, monkeypatch):
+    runs = load_runs(tiny_sweep)
+    worst = runs.sort_values("macro_f1")["path"].iloc[0]  # one with errors to show
+    monkeypatch.setenv("NEWSROLES_RUN", worst)
     text, _ = _execute(NOTEBOOKS[1], monkeypatch, tiny_sweep.parent.parent)
-    assert "macro-F1" in text and "=== gold " in text and "before:" in text
+    assert worst in text and "=== gold " in text and "before:" in text
