@@ -5,7 +5,7 @@ Hydra tasks (config-driven, one run directory each):
     newsroles prepare|label|train|evaluate [overrides]
 Plain subcommands:
     newsroles rerun RUN [overrides]    the same run again, from its saved overrides
-    newsroles tag MODEL INPUT... [-o OUTPUT] [--format jsonl|csv]
+    newsroles tag MODEL INPUT... [-o OUTPUT] [--format jsonl|csv|html]
     newsroles runs list|show RUN|compare RUN RUN... [--root DIR] [--where KEY=VALUE]
     newsroles data check | agreement [A B]
     newsroles annotate export MODEL --select uncertain|random|disagree -n N -o FILE
@@ -252,13 +252,15 @@ def _tag(argv: list[str]) -> None:
     parser.add_argument("model", help="a run directory or its model folder")
     parser.add_argument("inputs", nargs="+", help=".txt (one article), .jsonl, or - for stdin")
     parser.add_argument("-o", "--output", help="output file (default: standard output)")
-    parser.add_argument("--format", choices=("jsonl", "csv"), default=None,
-                        help="output format (default: from the output's suffix, else jsonl)")
+    parser.add_argument("--format", choices=("jsonl", "csv", "html"), default=None,
+                        help="output format (default: from the output's suffix, else jsonl); "
+                             "html: one page, or one page per article when -o is a folder")
     parser.add_argument("--batch-size", type=int, default=8192)
     parser.add_argument("-j", "--jobs", type=int, default=0,
                         help="worker processes (default 0: one per CPU core, at most 8)")
     args = parser.parse_args(argv)
-    fmt = args.format or ("csv" if (args.output or "").endswith(".csv") else "jsonl")
+    suffix = Path(args.output or "").suffix.lower()
+    fmt = args.format or {".csv": "csv", ".html": "html", ".htm": "html"}.get(suffix, "jsonl")
 
     from newsroles.output import write_records
     from newsroles.tagger import Tagger

@@ -41,8 +41,25 @@ def _write(records: Iterable[dict], fh, fmt: str) -> int:
     return n
 
 
+def atomic_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def write_records(records: Iterable[dict], output: str | None, fmt: str = "jsonl") -> int:
     """Write to `output` (via a temporary file, renamed at the end) or to stdout."""
+    if fmt == "html":
+        from newsroles.html_page import write_html
+
+        return write_html(records, output)
     if not output or output == "-":
         return _write(records, sys.stdout, fmt)
     path = Path(output)
