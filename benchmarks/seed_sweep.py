@@ -54,7 +54,7 @@ def main() -> None:
     print("|---|---|---|" + "---|" * len(f1) + "---|")
     for model, r in agg.iterrows():
         cells = " | ".join(f"{r[c]:.3f}" for c in f1)
-        print(f"| {model} | {r.jobs} | {r['mean']:.3f} ± {r.sd:.3f} | {cells} | "
+        print(f"| {model} | {int(r.jobs)} | {r['mean']:.3f} ± {r.sd:.3f} | {cells} | "
               f"{r.job_seconds:.0f} |")
 
 

@@ -252,15 +252,18 @@ def _tag(argv: list[str]) -> None:
     parser.add_argument("model", help="a run directory or its model folder")
     parser.add_argument("inputs", nargs="+", help=".txt (one article), .jsonl, or - for stdin")
     parser.add_argument("-o", "--output", help="output file (default: standard output)")
-    parser.add_argument("--format", choices=("jsonl", "csv", "html"), default=None,
+    parser.add_argument("--format", choices=("jsonl", "csv", "parquet", "html"), default=None,
                         help="output format (default: from the output's suffix, else jsonl); "
                              "html: one page, or one page per article when -o is a folder")
     parser.add_argument("--batch-size", type=int, default=8192)
+    parser.add_argument("--progress", choices=("auto", "on", "off"), default="auto",
+                        help="progress bar on stderr (auto: when stderr is a terminal)")
     parser.add_argument("-j", "--jobs", type=int, default=0,
                         help="worker processes (default 0: one per CPU core, at most 8)")
     args = parser.parse_args(argv)
     suffix = Path(args.output or "").suffix.lower()
-    fmt = args.format or {".csv": "csv", ".html": "html", ".htm": "html"}.get(suffix, "jsonl")
+    fmt = args.format or {".csv": "csv", ".parquet": "parquet", ".html": "html",
+                          ".htm": "html"}.get(suffix, "jsonl")
 
     from newsroles.output import write_records
     from newsroles.tagger import Tagger
@@ -269,9 +272,33 @@ def _tag(argv: list[str]) -> None:
     jobs = args.jobs or min(os.cpu_count() or 1, 8)
     records = tagger.tag_documents(_read_inputs(args.inputs), batch_size=args.batch_size,
                                    jobs=jobs)
+    show = args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty())
+    if show:
+        records = _with_progress(records)
     n = write_records(records, args.output, fmt)
     if args.output:
         print(f"tagged {n} sentences -> {args.output}", file=sys.stderr)
+
+
+def _with_progress(records):
+    """Pass records through, showing articles, sentences and sentences/s on stderr."""
+    import time
+
+    from rich.console import Console
+    from rich.live import Live
+
+    t0, n, docs, last_doc = time.perf_counter(), 0, 0, None
+    with Live(console=Console(stderr=True), refresh_per_second=4, transient=False) as live:
+        for r in records:
+            n += 1
+            if r["doc_id"] != last_doc:
+                docs, last_doc = docs + 1, r["doc_id"]
+            if n % 2048 == 0:
+                rate = n / max(time.perf_counter() - t0, 1e-9)
+                live.update(f"tagging: {docs:,} articles, {n:,} sentences, {rate:,.0f} sentences/s")
+            yield r
+        rate = n / max(time.perf_counter() - t0, 1e-9)
+        live.update(f"tagged: {docs:,} articles, {n:,} sentences, {rate:,.0f} sentences/s")
 
 
 # --- runs ---------------------------------------------------------------------------------

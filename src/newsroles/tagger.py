@@ -96,12 +96,22 @@ class Tagger:
     def _tag_parallel(self, docs: Iterable[dict], batch_size: int, jobs: int) -> Iterator[dict]:
         import multiprocessing as mp
 
+        from collections import deque
+
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
         ctx = mp.get_context(method)
         chunk = max(256, batch_size // 4)
+        # At most two chunks per worker in flight: Pool.imap would read the whole input
+        # ahead of the workers, and memory would grow with the input.
+        window = 2 * jobs
         with ctx.Pool(jobs, initializer=_init_worker, initargs=(self,)) as pool:
-            for records in pool.imap(_tag_chunk, _chunks(docs, chunk)):
-                yield from records
+            pending: deque = deque()
+            for part in _chunks(docs, chunk):
+                pending.append(pool.apply_async(_tag_chunk, (part,)))
+                if len(pending) >= window:
+                    yield from pending.popleft().get()
+            while pending:
+                yield from pending.popleft().get()
 
     def _predict(self, rows: list[dict], has_offsets: list[bool]) -> Iterator[dict]:
         table = pd.DataFrame({c: [r[c] for r in rows] for c in SENTENCE_COLUMNS})
