@@ -256,6 +256,8 @@ def _tag(argv: list[str]) -> None:
                         help="output format (default: from the output's suffix, else jsonl); "
                              "html: one page, or one page per article when -o is a folder")
     parser.add_argument("--batch-size", type=int, default=8192)
+    parser.add_argument("--no-sources", action="store_true",
+                        help="skip who-said-it (source, cue, quote_spans): faster, no parsing")
     parser.add_argument("--progress", choices=("auto", "on", "off"), default="auto",
                         help="progress bar on stderr (auto: when stderr is a terminal)")
     parser.add_argument("-j", "--jobs", type=int, default=0,
@@ -268,7 +270,7 @@ def _tag(argv: list[str]) -> None:
     from newsroles.output import write_records
     from newsroles.tagger import Tagger
 
-    tagger = Tagger.load(args.model)
+    tagger = Tagger.load(args.model, sources=not args.no_sources)
     jobs = args.jobs or min(os.cpu_count() or 1, 8)
     records = tagger.tag_documents(_read_inputs(args.inputs), batch_size=args.batch_size,
                                    jobs=jobs)
@@ -489,7 +491,7 @@ def _annotate_export(args) -> None:
     if out.suffix not in (".json", ".csv"):
         raise NewsrolesError("output must end in .json (Label Studio) or .csv (spreadsheet)",
                              out)
-    tagger = Tagger.load(args.model)
+    tagger = Tagger.load(args.model, sources=not args.no_sources)
     articles = read_articles(args.articles)
     by_id = {a.id: a for a in articles}
     gold_docs = {g.doc_id for g in read_gold(args.gold, by_id)} if Path(args.gold).exists() \

@@ -41,19 +41,23 @@ def _chunks(docs: Iterable[dict], size: int) -> Iterator[list[dict]]:
 
 
 class Tagger:
-    def __init__(self, model, split_config: SplitConfig | None = None):
+    """sources: add who said it (source, cue, quoted spans) to quote and attribution
+    sentences (attribution.py; parses those sentences with spaCy)."""
+
+    def __init__(self, model, split_config: SplitConfig | None = None, sources: bool = True):
         self.model = model
         self.split_config = split_config or SplitConfig()
+        self.sources = sources
 
     @classmethod
-    def load(cls, path: str | Path) -> Tagger:
+    def load(cls, path: str | Path, sources: bool = True) -> Tagger:
         """Load from a run directory or a model folder (checked against its manifest)."""
         model_dir = resolve_model_dir(path)
         model = load_model(model_dir)
         meta = json.loads((model_dir / "model.json").read_text())
         known = SplitConfig.__dataclass_fields__
         pre = {k: v for k, v in meta.get("preprocessing", {}).items() if k in known}
-        return cls(model, SplitConfig(**pre))
+        return cls(model, SplitConfig(**pre), sources=sources)
 
     # --- one document -----------------------------------------------------------------------
     def tag(self, text: str, doc_id: str = "doc") -> list[dict]:
@@ -119,9 +123,21 @@ class Tagger:
         labels = self.model.labels
         best = proba.argmax(axis=1)
         rounded = np.round(proba, 6).tolist()
+        out = []
         for r, b, p, off in zip(rows, best, rounded, has_offsets, strict=True):
             rec = {"doc_id": r["doc_id"], "sent_idx": r["sent_idx"], "text": r["text"],
                    "label": labels[b], "scores": dict(zip(labels, p))}
             if off:
                 rec["start"], rec["end"] = r["start"], r["end"]
-            yield rec
+            out.append(rec)
+        if self.sources:
+            from newsroles.attribution import add_sources
+
+            # Batches hold whole documents, so a quotation never spans two of them.
+            state = [{"quote_open_start": r["quote_open_start"],
+                      "quote_open_end": r["quote_open_end"], **rec} for r, rec in zip(rows, out)]
+            add_sources(state)
+            for rec, st in zip(out, state):
+                rec["source"], rec["cue"], rec["quote_spans"] = (st["source"], st["cue"],
+                                                                 st["quote_spans"])
+        yield from out

@@ -1,0 +1,98 @@
+"""Who said it, scored on PolNeAR dev, which annotates the source and cue of every
+attribution: source and cue extraction on the sentences PolNeAR labels `quote` or
+`attribution` (gold labels, so this scores extraction alone, not classification).
+
+    python benchmarks/sources_polnear.py --polnear ../shared/corpora/polnear
+
+Per sentence we predict one source and one cue; PolNeAR may list several. Exact: the
+prediction equals one of the gold strings (case and surrounding punctuation ignored).
+Overlap: token F1 with the best-matching gold string. Precision is over sentences where we
+predict something, recall over sentences whose gold lists one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s.strip(" \t\n,.;:'\"“”‘’").lower())
+
+
+def tokens(s: str) -> list[str]:
+    return re.findall(r"\w+", s.lower())
+
+
+def token_f1(a: str, b: str) -> float:
+    ta, tb = tokens(a), tokens(b)
+    if not ta or not tb:
+        return 0.0
+    common = sum(min(ta.count(t), tb.count(t)) for t in set(ta))
+    if common == 0:
+        return 0.0
+    p, r = common / len(ta), common / len(tb)
+    return 2 * p * r / (p + r)
+
+
+def score(pairs: list[tuple[str | None, list[str]]]) -> dict:
+    n_pred = sum(p is not None for p, _ in pairs)
+    n_gold = sum(bool(g) for _, g in pairs)
+    exact = sum(1 for p, g in pairs if p is not None and norm(p) in {norm(x) for x in g})
+    soft = sum(max((token_f1(p, x) for x in g), default=0.0) for p, g in pairs if p is not None)
+
+    def prf(tp):
+        pr = tp / n_pred if n_pred else 0.0
+        rc = tp / n_gold if n_gold else 0.0
+        return {"precision": pr, "recall": rc, "f1": 2 * pr * rc / (pr + rc) if pr + rc else 0.0}
+
+    return {"n_sentences": len(pairs), "n_predicted": n_pred, "n_gold": n_gold,
+            "exact": prf(exact), "overlap": prf(soft)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--polnear", required=True)
+    args = ap.parse_args()
+    from newsroles.attribution import add_sources
+    from newsroles.sentences import split_sentences_given
+
+    docs = defaultdict(list)
+    with open(Path(args.polnear) / "dev.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            docs[r["doc_id"]].append(r)
+    t0 = time.perf_counter()
+    src_pairs, cue_pairs = [], []
+    for doc_id, rows in docs.items():
+        sents = split_sentences_given(doc_id, [r["text"] for r in rows])
+        recs = [{"doc_id": doc_id, "text": r["text"], "label": r["label"], "start": -1,
+                 "quote_open_start": s.quote_open_start, "quote_open_end": s.quote_open_end}
+                for r, s in zip(rows, sents)]
+        add_sources(recs)
+        for rec, r in zip(recs, rows):
+            if r["label"] not in ("quote", "attribution"):
+                continue
+            src_pairs.append((rec["source"] and rec["source"]["text"], r["sources"]))
+            cue_pairs.append((rec["cue"] and rec["cue"]["text"], r["cues"]))
+    secs = time.perf_counter() - t0
+    result = {"source": score(src_pairs), "cue": score(cue_pairs), "seconds": round(secs, 1)}
+    print(json.dumps(result, indent=2))
+    for what in ("source", "cue"):
+        m = result[what]
+        print(f"{what}: exact P/R/F1 {m['exact']['precision']:.3f}/{m['exact']['recall']:.3f}/"
+              f"{m['exact']['f1']:.3f}, overlap P/R/F1 {m['overlap']['precision']:.3f}/"
+              f"{m['overlap']['recall']:.3f}/{m['overlap']['f1']:.3f} "
+              f"({m['n_sentences']} reported sentences, {m['n_gold']} with gold)")
+
+
+if __name__ == "__main__":
+    main()
