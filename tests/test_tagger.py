@@ -45,7 +45,15 @@ def test_cli_tag_jsonl_and_csv(trained_run, tmp_path, capsys):
     lines = [json.loads(l) for l in capsys.readouterr().out.splitlines()]
     assert [(r["doc_id"], r["sent_idx"]) for r in lines] == [
         ("x", 0), ("x", 1), ("x", 2), ("x", 3), ("y", 0), ("y", 1)]
-    assert set(lines[0]) == {"doc_id", "sent_idx", "text", "label", "scores", "start", "end"}
+    assert set(lines[0]) == {"doc_id", "sent_idx", "text", "label", "scores", "start", "end",
+                             "source", "cue", "quote_spans"}
+    for r in lines:  # who said it: only for reported sentences
+        if r["label"] not in ("quote", "attribution"):
+            assert r["source"] is None and r["cue"] is None and r["quote_spans"] == []
+    main(["tag", str(trained_run), str(docs), "--no-sources"])
+    bare = [json.loads(l) for l in capsys.readouterr().out.splitlines()]
+    assert set(bare[0]) == {"doc_id", "sent_idx", "text", "label", "scores", "start", "end"}
+    assert [r["label"] for r in bare] == [r["label"] for r in lines]
     out = tmp_path / "out.csv"
     main(["tag", str(trained_run), str(docs), "-o", str(out), "--format", "csv"])
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
@@ -59,6 +67,9 @@ def test_cli_tag_txt_file_and_stdin(trained_run, capsys, monkeypatch):
     text = SEED.read_text(encoding="utf-8")
     assert len(recs) == 11 and recs[0]["doc_id"] == SEED.stem
     assert all(text[r["start"] : r["end"]] == r["text"] for r in recs)
+    # Sources, cues and quoted spans carry article offsets.
+    spans = [sp for r in recs for sp in [r["source"], r["cue"], *r["quote_spans"]] if sp]
+    assert spans and all(text[sp["start"]:sp["end"]] == sp["text"] for sp in spans)
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
     main(["tag", str(trained_run), "-"])
     assert len(capsys.readouterr().out.splitlines()) == 11
