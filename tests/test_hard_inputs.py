@@ -73,3 +73,32 @@ def test_unbalanced_quotation_marks_close_at_the_paragraph_end():
     text = "“He never closed it. It runs on.\n\nA new paragraph starts clean."
     sentences = _check(text)
     assert sentences[0].quote_open_end and not sentences[-1].quote_open_start
+
+
+# --- the tagger on hard inputs --------------------------------------------------------------
+
+_TAGGER = {}
+
+
+def _tagger(trained_run):
+    from newsroles.tagger import Tagger
+
+    if "t" not in _TAGGER:
+        _TAGGER["t"] = Tagger.load(trained_run)
+    return _TAGGER["t"]
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(TEXT)
+def test_tagger_never_crashes_and_offsets_hold(trained_run, text):
+    recs = _tagger(trained_run).tag(text, doc_id="x")
+    last = 0
+    for i, r in enumerate(recs):
+        assert r["sent_idx"] == i and last <= r["start"] < r["end"] <= len(text)
+        assert text[r["start"]:r["end"]] == r["text"]
+        assert abs(sum(r["scores"].values()) - 1) < 1e-3
+        for span in [r["source"], r["cue"], *r["quote_spans"]]:
+            if span:
+                assert text[span["start"]:span["end"]] == span["text"]
+        last = r["end"]
