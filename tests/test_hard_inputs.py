@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -102,3 +104,14 @@ def test_tagger_never_crashes_and_offsets_hold(trained_run, text):
             if span:
                 assert text[span["start"]:span["end"]] == span["text"]
         last = r["end"]
+
+
+@pytest.mark.slow
+def test_a_ten_megabyte_line(trained_run):
+    """10 MB on one line, through the splitter and the tagger (slow: about a minute)."""
+    line = "The council voted on Tuesday. “We will act,” she said. " * 190_000
+    assert len(line) > 10_000_000
+    sentences = _check(line)
+    assert len(sentences) >= 370_000
+    recs = _tagger(trained_run).tag(line[:1_000_000], doc_id="long")
+    assert recs and all(line[r["start"]:r["end"]] == r["text"] for r in recs[:1000])
