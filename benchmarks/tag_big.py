@@ -3,7 +3,7 @@ corpus built from the bundled articles (repeated under new ids until it holds --
 sentences).
 
     python benchmarks/tag_big.py runs/<run> [--sentences 1000000] [--format jsonl|parquet]
-                                            [--raw] [--jobs 0]
+                                            [--raw] [--jobs 0] [--no-sources]
 
 Pre-split input ({"id", "sentences"}) by default; --raw feeds article text, so the timing
 includes sentence splitting. Peak memory is the largest sum of resident memory over the
@@ -71,6 +71,7 @@ def main() -> None:
     ap.add_argument("--format", default="jsonl", choices=("jsonl", "parquet", "csv"))
     ap.add_argument("--raw", action="store_true", help="article text instead of sentences")
     ap.add_argument("--jobs", type=int, default=0)
+    ap.add_argument("--no-sources", action="store_true", help="labels only (no parsing)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -78,10 +79,12 @@ def main() -> None:
         n = build_input(inp, args.sentences, args.raw)
         out = tmp / f"out.{args.format}"
         cmd = [sys.executable, "-m", "newsroles.cli", "tag", args.model, str(inp), "-o", str(out),
-               "--progress", "off", "--jobs", str(args.jobs)]
+               "--progress", "off", "--jobs", str(args.jobs),
+               *(["--no-sources"] if args.no_sources else [])]
         wall, peak = run_sampled(cmd)
         size = inp.stat().st_size / 2**20
-        print(f"tagged {n:,} {'raw-text' if args.raw else 'pre-split'} sentences "
+        what = "labels only" if args.no_sources else "labels + who said it"
+        print(f"tagged {n:,} {'raw-text' if args.raw else 'pre-split'} sentences ({what}) "
               f"({size:,.0f} MiB of JSONL) -> {args.format}: {wall:.1f} s, "
               f"{n / wall:,.0f} sentences/s end to end, peak memory {peak:,.0f} MiB "
               f"(tagging process and workers together)")
