@@ -57,7 +57,8 @@ def main() -> None:
         tmp = Path(tmp)
         n = build_input(tmp / "in.jsonl", args.sentences)
         (tmp / "one.jsonl").write_text(json.dumps({"id": "x", "sentences": ["One."]}) + "\n")
-        base = [sys.executable, "-m", "newsroles.cli", "tag", args.model, "--jobs", str(args.jobs)]
+        base = [sys.executable, "-m", "newsroles.cli", "tag", args.model, "--jobs", str(args.jobs),
+                "--no-sources"]
         startup = timed([*base, str(tmp / "one.jsonl"), "-o", str(tmp / "one.out")])
         wall = timed([*base, str(tmp / "in.jsonl"), "-o", str(tmp / "out.jsonl")])
         lines = sum(1 for _ in (tmp / "out.jsonl").open())

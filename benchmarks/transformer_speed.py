@@ -49,7 +49,7 @@ def main() -> None:
     from newsroles.stages.prepare import SENTENCE_COLUMNS, with_context
     from newsroles.tagger import Tagger
 
-    tagger = Tagger.load(args.model)
+    tagger = Tagger.load(args.model, sources=False)  # the classifier alone
     model = tagger.model
     model.predict_batch_size = args.batch_size
     docs = corpus(args.sentences)

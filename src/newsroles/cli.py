@@ -491,7 +491,7 @@ def _annotate_export(args) -> None:
     if out.suffix not in (".json", ".csv"):
         raise NewsrolesError("output must end in .json (Label Studio) or .csv (spreadsheet)",
                              out)
-    tagger = Tagger.load(args.model, sources=not args.no_sources)
+    tagger = Tagger.load(args.model, sources=False)  # suggestions need labels only
     articles = read_articles(args.articles)
     by_id = {a.id: a for a in articles}
     gold_docs = {g.doc_id for g in read_gold(args.gold, by_id)} if Path(args.gold).exists() \
