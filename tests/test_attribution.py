@@ -44,7 +44,7 @@ def test_quote_spans_include_marks_and_open_ends():
 
 def test_sources_cues_and_a_quotation_over_two_sentences():
     recs = _records([
-        ("The New York Post reports that the team avoided the hospital.", "attribution"),
+        ("The Harbour Gazette reports that the ferry crew skipped the drill.", "attribution"),
         ("A second fire killed a man, according to firefighters.", "attribution"),
         ("“It was a disaster,” said the mayor on Monday. “And it will not", "quote"),
         ("happen again.”", "quote"),
@@ -52,7 +52,7 @@ def test_sources_cues_and_a_quotation_over_two_sentences():
     ])
     add_sources(recs)
     got = [(r["source"] and r["source"]["text"], r["cue"] and r["cue"]["text"]) for r in recs]
-    assert got == [("The New York Post", "reports"), ("firefighters", "according to"),
+    assert got == [("The Harbour Gazette", "reports"), ("firefighters", "according to"),
                    ("the mayor", "said"), ("the mayor", None), (None, None)]
     for key in ("source", "cue"):  # offsets slice the sentence they name to the text
         for r in recs:
