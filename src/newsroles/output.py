@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import itertools
 import json
@@ -41,17 +42,25 @@ def _write(records: Iterable[dict], fh, fmt: str) -> int:
     return n
 
 
-def atomic_text(path: Path, text: str) -> None:
+@contextlib.contextmanager
+def _atomic(path: Path):
+    """Yield a temporary path beside `path`; rename it over `path` when the block ends,
+    remove it if the block fails, so a crash never leaves half a file that looks whole."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        yield tmp
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_text(path: Path, text: str) -> None:
+    with _atomic(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
 
 
 def _flat_row(r: dict) -> dict:
@@ -73,12 +82,8 @@ def write_parquet(records: Iterable[dict], output: str, batch_rows: int = 65_536
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    path = Path(output)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
     writer, schema, n = None, None, 0
-    try:
+    with _atomic(Path(output)) as tmp:
         for batch in _batched(records, batch_rows):
             rows = [_flat_row(r) for r in batch]
             table = pa.Table.from_pylist(rows, schema=schema)
@@ -91,11 +96,6 @@ def write_parquet(records: Iterable[dict], output: str, batch_rows: int = 65_536
             pq.write_table(pa.table({k: pa.array([], pa.string()) for k in BASE_FIELDS}), tmp)
         else:
             writer.close()
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return n
 
 
@@ -124,14 +124,6 @@ def write_records(records: Iterable[dict], output: str | None, fmt: str = "jsonl
         # A device or pipe (/dev/null, a FIFO): write to it; never replace it with a file.
         with path.open("w", encoding="utf-8", newline="") as fh:
             return _write(records, fh, fmt)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            n = _write(records, fh, fmt)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with _atomic(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+        n = _write(records, fh, fmt)
     return n
