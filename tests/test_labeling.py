@@ -277,3 +277,82 @@ def test_summary_table_reports_learned_weights():
     df = lf_summary(L, lfs, np.full(4, -1), weights=np.array([0.9, 0.8, 0.7]))
     assert df["learned_weight"].tolist() == [0.9, 0.8, 0.7]
     assert not df["uses_parse"].any()
+
+
+# --- the cheap gates and the lower-cased patterns never change a vote -------------------
+
+HARD_TEXTS = [
+    "İSTANBUL officials SAID the plan would pass.",
+    "“We will not stop,” THE MINISTER WARNED.",
+    "में पिछले २५-२६ साल से मैसूर में काम कर रहा हूँ।",  # digits of another script
+    "Ακόμα και οι υπουργοί δήλωσαν ότι η κυβέρνηση θα αποσυρθεί σύντομα από την εξουσία.",
+    "He Announced that the Ministry would Raise taxes by 3 percent.",
+    "The KELVIN sign K and the long ſ, STRASSE and straße, said the Court.",
+    "Kılıçdaroğlu saıd the Government Banned it; the ſtate Minister Ordered more.",
+    "Το Κοινοβούλιο ψήφισε, said the Speaker Μητσοτάκης.",
+]
+
+
+@pytest.fixture(scope="module")
+def corpus_records():
+    from pathlib import Path
+
+    from newsroles.schema import read_articles
+    from newsroles.sentences import split_article
+    from newsroles.stages.prepare import with_context
+
+    raw = Path(__file__).resolve().parents[1] / "data/raw/wikinews.jsonl"
+    records = []
+    for i, article in enumerate(read_articles(raw)):
+        if i % 3 == 0:  # a third of the bundled articles keeps this quick
+            records += with_context(split_article(article.id, article.text).sentences)
+    for i, text in enumerate(HARD_TEXTS):
+        records += with_context(split_article(f"hard{i}", text).sentences)
+    return records
+
+
+def test_gates_never_change_a_vote(corpus_records):
+    """A function skipped by its word or mark gate would not have fired anyway, and
+    apply_lfs gives the votes of calling every function on every sentence."""
+    from newsroles.labeling.aggregate import apply_lfs
+
+    lfs = get_functions(parse=False)
+    assert any(lf.marks is not None for lf in lfs)
+    direct = np.array([[lf.label if lf.func(r) else ABSTAIN for lf in lfs]
+                       for r in corpus_records], dtype=np.int8)
+    gated = np.array([[lf.label if lf.gated_out(r) is False and lf.func(r) else ABSTAIN
+                       for lf in lfs] for r in corpus_records], dtype=np.int8)
+    np.testing.assert_array_equal(gated, direct)
+    np.testing.assert_array_equal(apply_lfs(corpus_records, lfs), direct)
+
+
+def test_lowered_patterns_match_like_ignorecase(corpus_records):
+    import re
+
+    import newsroles.labeling.functions  # noqa: F401  (fills rx's cache)
+
+    patterns = _rx_patterns()
+    assert len(patterns) >= 5
+    texts = [r["text"] for r in corpus_records] + HARD_TEXTS
+    for p in patterns:
+        reference = re.compile(p.pattern, re.IGNORECASE)
+        for t in texts:
+            got, want = p.search(t), reference.search(t)
+            assert (got is None) == (want is None), (p.pattern[:60], t)
+            if got is not None:
+                assert got.span() == want.span(), (p.pattern[:60], t)
+
+
+def _rx_patterns():
+    """Every CaselessPattern a labeling module holds at module level or made through rx."""
+    import sys
+
+    from newsroles.labeling.vocab import CaselessPattern
+
+    found = {}
+    for name, module in list(sys.modules.items()):
+        if name.startswith("newsroles.labeling"):
+            for value in vars(module).values():
+                if isinstance(value, CaselessPattern):
+                    found[value.pattern] = value
+    return list(found.values())

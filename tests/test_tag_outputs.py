@@ -53,3 +53,43 @@ def test_progress_on_request(trained_run, tmp_path):
               "-o", str(tmp_path / "t.jsonl"))
     assert out.returncode == 0, out.stderr
     assert "tagged: 8 articles" in out.stderr and "sentences/s" in out.stderr
+
+
+def _record(i: int, source: dict | None) -> dict:
+    return {"doc_id": f"d{i // 10}", "sent_idx": i % 10, "start": 0, "end": 5, "text": "Hello",
+            "label": "attribution" if source else "background",
+            "scores": {"quote": 0.1, "attribution": 0.2, "policy_statement": 0.3,
+                       "background": 0.4},
+            "source": source, "cue": None, "quote_spans": []}
+
+
+def test_columns_are_fixed_up_front_whatever_the_first_batch_holds(tmp_path):
+    """A first batch with no source at all must not fix the source column's type as
+    null: the columns come from the model's labels and the sources flag."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    from newsroles.output import write_records
+
+    records = [_record(i, None) for i in range(9000)]
+    records.append(_record(9000, {"text": "the police", "start": 0, "end": 10}))
+    assert write_records(records, str(tmp_path / "t.parquet"), "parquet") == 9001
+    table = pq.read_table(tmp_path / "t.parquet")
+    assert table.column("source").to_pylist()[-2:] == [None, "the police"]
+    assert table.column("source_start").type == "int64"
+    assert write_records(records, str(tmp_path / "t.csv"), "csv") == 9001
+    lines = (tmp_path / "t.csv").read_text().splitlines()
+    assert lines[0].startswith("doc_id,sent_idx,start,end,text,label,score_quote,")
+    assert lines[0].endswith("source,source_start,source_end,cue,cue_start,cue_end,quote_spans")
+    assert lines[-1].split(",")[-7:-4] == ["the police", "0", "10"]
+
+
+def test_jsonl_keeps_a_lone_surrogate_as_an_escape(tmp_path):
+    """orjson refuses text that is not valid UTF-8 (a lone surrogate from a JSON escape in
+    the input); the line is written by json instead, escaped, and reads back the same."""
+    from newsroles.output import write_records
+
+    rec = _record(0, None)
+    rec["text"] = "bad \ud800 text"
+    write_records([rec, _record(1, None)], str(tmp_path / "t.jsonl"))
+    lines = (tmp_path / "t.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[0])["text"] == "bad \ud800 text"
+    assert json.loads(lines[1])["label"] == "background"

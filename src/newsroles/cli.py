@@ -267,40 +267,49 @@ def _tag(argv: list[str]) -> None:
     fmt = args.format or {".csv": "csv", ".parquet": "parquet", ".html": "html",
                           ".htm": "html"}.get(suffix, "jsonl")
 
-    from newsroles.output import write_records
+    from newsroles.output import encoder_for, write_batches
     from newsroles.tagger import Tagger
 
     tagger = Tagger.load(args.model, sources=not args.no_sources)
     jobs = args.jobs or min(os.cpu_count() or 1, 8)
-    records = tagger.tag_documents(_read_inputs(args.inputs), batch_size=args.batch_size,
-                                   jobs=jobs)
+    encoder = encoder_for(fmt, tagger.model.labels, tagger.sources)
+    batches = tagger.tag_batches(_read_inputs(args.inputs), batch_size=args.batch_size,
+                                 jobs=jobs, encode=encoder)
+    counts = [0, 0]  # sentences, articles
+    batches = _counted(batches, counts)
     show = args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty())
     if show:
-        records = _with_progress(records)
-    n = write_records(records, args.output, fmt)
+        batches = _with_progress(batches, counts)
+    write_batches(batches, args.output, fmt, encoder)
     if args.output:
-        print(f"tagged {n} sentences -> {args.output}", file=sys.stderr)
+        print(f"tagged {counts[0]} sentences -> {args.output}", file=sys.stderr)
 
 
-def _with_progress(records):
-    """Pass records through, showing articles, sentences and sentences/s on stderr."""
+def _counted(batches, counts: list[int]):
+    """Pass (payload, sentences, articles) batches on as payloads, adding up the counts."""
+    for payload, n_sentences, n_docs in batches:
+        counts[0] += n_sentences
+        counts[1] += n_docs
+        yield payload
+
+
+def _with_progress(batches, counts: list[int]):
+    """Pass batches through, showing articles, sentences and sentences/s on stderr."""
     import time
 
     from rich.console import Console
     from rich.live import Live
 
-    t0, n, docs, last_doc = time.perf_counter(), 0, 0, None
+    def line(verb: str) -> str:
+        rate = counts[0] / max(time.perf_counter() - t0, 1e-9)
+        return f"{verb}: {counts[1]:,} articles, {counts[0]:,} sentences, {rate:,.0f} sentences/s"
+
+    t0 = time.perf_counter()
     with Live(console=Console(stderr=True), refresh_per_second=4, transient=False) as live:
-        for r in records:
-            n += 1
-            if r["doc_id"] != last_doc:
-                docs, last_doc = docs + 1, r["doc_id"]
-            if n % 2048 == 0:
-                rate = n / max(time.perf_counter() - t0, 1e-9)
-                live.update(f"tagging: {docs:,} articles, {n:,} sentences, {rate:,.0f} sentences/s")
-            yield r
-        rate = n / max(time.perf_counter() - t0, 1e-9)
-        live.update(f"tagged: {docs:,} articles, {n:,} sentences, {rate:,.0f} sentences/s")
+        for batch in batches:
+            live.update(line("tagging"))
+            yield batch
+        live.update(line("tagged"))
 
 
 # --- runs ---------------------------------------------------------------------------------

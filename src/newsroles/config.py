@@ -27,6 +27,11 @@ class DataFormat(str, Enum):
     sentences = "sentences"  # pre-split sentences, one JSON a line, each with its gold label
 
 
+class WordHasher(str, Enum):
+    numpy = "numpy"
+    sklearn = "sklearn"
+
+
 class Aggregator(str, Enum):
     majority = "majority"
     priority = "priority"
@@ -109,6 +114,7 @@ class LinearModelConfig:
     token_pattern: str = r"(?u)\b\w+\b|[“”\"‘’«»,:;—]"
     lowercase: bool = True
     n_features: int = 2**16
+    word_hasher: WordHasher = WordHasher.numpy
     use_char: bool = False
     char_ngram_range: list[int] = field(default_factory=lambda: [3, 5])
     context_weight: float = 0.5

@@ -1,45 +1,89 @@
-"""Writing tagged sentences as JSONL or CSV, atomically when going to a file."""
+"""Writing tagged sentences as JSONL, CSV or Parquet (or html, see html_page), atomically
+when going to a file."""
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import itertools
 import json
 import os
 import sys
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+
+import orjson
 
 from newsroles import LABELS
 
 BASE_FIELDS = ["doc_id", "sent_idx", "start", "end", "text", "label"]
-CSV_FIELDS = [*BASE_FIELDS, *[f"score_{label}" for label in LABELS]]
+SOURCE_FIELDS = ["source", "source_start", "source_end", "cue", "cue_start", "cue_end",
+                 "quote_spans"]
+_INT_FIELDS = {"sent_idx", "start", "end", "source_start", "source_end", "cue_start", "cue_end"}
 
 
-def _write(records: Iterable[dict], fh, fmt: str) -> int:
-    n = 0
-    if fmt == "csv":
-        records = iter(records)
-        first = next(records, None)
-        # One score column per label of the model that tagged (our four by default), then
-        # the source and cue columns when the records carry them.
-        fields = list(_flat_row(first)) if first else CSV_FIELDS
-        writer = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
-        writer.writeheader()
-        if first is not None:
-            records = itertools.chain([first], records)
-        for r in records:
-            writer.writerow(_flat_row(r))
-            n += 1
-    else:
-        dumps = json.JSONEncoder(ensure_ascii=False).encode
-        for r in records:
-            fh.write(dumps(r))
-            fh.write("\n")
-            n += 1
-    return n
+@dataclass(frozen=True)
+class Encoder:
+    """Turns a batch of tagged records into the output format: JSON lines or CSV rows as
+    text, or an Arrow table for Parquet. Tagging workers run it, so the main process only
+    moves finished text (or tables) to the file. The columns are fixed up front (one score
+    per label of the model, then the who-said-it columns when the tagger adds them), so
+    every batch has the same ones."""
+
+    fmt: str
+    labels: tuple[str, ...] = tuple(LABELS)
+    sources: bool = False
+
+    @property
+    def fields(self) -> list[str]:
+        return [*BASE_FIELDS, *[f"score_{label}" for label in self.labels],
+                *(SOURCE_FIELDS if self.sources else [])]
+
+    def header(self) -> str:
+        return _csv_text([dict(zip(self.fields, self.fields))], self.fields) \
+            if self.fmt == "csv" else ""
+
+    def schema(self):
+        import pyarrow as pa
+
+        return pa.schema([(f, pa.int64() if f in _INT_FIELDS else
+                           pa.float64() if f.startswith("score_") else pa.string())
+                          for f in self.fields])
+
+    def __call__(self, records: list[dict]):
+        if self.fmt == "jsonl":
+            return "".join([_json_line(r) for r in records])
+        rows = [_flat_row(r) for r in records]
+        if self.fmt == "csv":
+            return _csv_text(rows, self.fields)
+        if self.fmt == "parquet":
+            import pyarrow as pa
+
+            return pa.Table.from_pylist(rows, schema=self.schema())
+        raise ValueError(f"no encoder for {self.fmt}")
+
+
+def _json_line(record: dict) -> str:
+    try:
+        return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE).decode()
+    except orjson.JSONEncodeError:
+        # A lone surrogate (from a "\\ud800" escape in the input) is not UTF-8: json
+        # writes it as an escape instead.
+        return json.dumps(record) + "\n"
+
+
+def encoder_for(fmt: str, labels, sources: bool) -> Encoder | None:
+    """The encoder of a format written batch by batch (None for html: it needs records)."""
+    return None if fmt == "html" else Encoder(fmt, tuple(labels), sources)
+
+
+def _csv_text(rows: list[dict], fields: list[str]) -> str:
+    buf = io.StringIO()
+    csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore").writerows(rows)
+    return buf.getvalue()
 
 
 @contextlib.contextmanager
@@ -77,53 +121,71 @@ def _flat_row(r: dict) -> dict:
     return row
 
 
-def write_parquet(records: Iterable[dict], output: str, batch_rows: int = 65_536) -> int:
-    """Parquet through pyarrow, one row group per batch: memory stays one batch."""
-    import pyarrow as pa
+def write_batches(batches: Iterable, output: str | None, fmt: str,
+                  encoder: Encoder | None) -> None:
+    """Write encoded batches (from Tagger.tag_batches with this encoder) to `output` (via
+    a temporary file renamed at the end), or to stdout; html takes record batches."""
+    if fmt == "html":
+        from newsroles.html_page import write_html
+
+        write_html((r for batch in batches for r in batch), output)
+        return
+    if fmt == "parquet":
+        if not output or output == "-":
+            from newsroles.errors import NewsrolesError
+
+            raise NewsrolesError("--format parquet needs an output file (-o FILE.parquet)")
+        _write_parquet(batches, Path(output), encoder)
+        return
+    if not output or output == "-":
+        _write_text(batches, sys.stdout, encoder)
+        return
+    path = Path(output)
+    if path.exists() and not path.is_file():
+        # A device or pipe (/dev/null, a FIFO): write to it; never replace it with a file.
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            _write_text(batches, fh, encoder)
+        return
+    with _atomic(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+        _write_text(batches, fh, encoder)
+
+
+def write_records(records: Iterable[dict], output: str | None, fmt: str = "jsonl") -> int:
+    """Write tagged records (encoded here, in this process); returns how many. The
+    columns come from the first record (its score labels; who-said-it if it has it)."""
+    records = iter(records)
+    first = next(records, None)
+    labels = tuple(first["scores"]) if first else tuple(LABELS)
+    encoder = encoder_for(fmt, labels, first is not None and "source" in first)
+    count = 0
+
+    def batches():
+        nonlocal count
+        for batch in _batched(itertools.chain([first] if first else [], records), 8192):
+            count += len(batch)
+            yield encoder(batch) if encoder else batch
+
+    write_batches(batches(), output, fmt, encoder)
+    return count
+
+
+def _write_text(batches: Iterable[str], fh, encoder: Encoder) -> None:
+    fh.write(encoder.header())
+    for text in batches:
+        fh.write(text)
+
+
+def _write_parquet(batches: Iterable, path: Path, encoder: Encoder) -> None:
+    """One row group per batch: memory stays one batch."""
     import pyarrow.parquet as pq
 
-    writer, schema, n = None, None, 0
-    with _atomic(Path(output)) as tmp:
-        for batch in _batched(records, batch_rows):
-            rows = [_flat_row(r) for r in batch]
-            table = pa.Table.from_pylist(rows, schema=schema)
-            if writer is None:
-                schema = table.schema
-                writer = pq.ParquetWriter(tmp, schema, compression="zstd")
-            writer.write_table(table)
-            n += len(rows)
-        if writer is None:  # no records: an empty file with the base columns
-            pq.write_table(pa.table({k: pa.array([], pa.string()) for k in BASE_FIELDS}), tmp)
-        else:
-            writer.close()
-    return n
+    with _atomic(path) as tmp:
+        with pq.ParquetWriter(tmp, encoder.schema(), compression="zstd") as writer:
+            for table in batches:
+                writer.write_table(table)
 
 
 def _batched(records: Iterable[dict], size: int):
     it = iter(records)
     while batch := list(itertools.islice(it, size)):
         yield batch
-
-
-def write_records(records: Iterable[dict], output: str | None, fmt: str = "jsonl") -> int:
-    """Write to `output` (via a temporary file, renamed at the end) or to stdout."""
-    if fmt == "parquet":
-        if not output or output == "-":
-            from newsroles.errors import NewsrolesError
-
-            raise NewsrolesError("--format parquet needs an output file (-o FILE.parquet)")
-        return write_parquet(records, output)
-    if fmt == "html":
-        from newsroles.html_page import write_html
-
-        return write_html(records, output)
-    if not output or output == "-":
-        return _write(records, sys.stdout, fmt)
-    path = Path(output)
-    if path.exists() and not path.is_file():
-        # A device or pipe (/dev/null, a FIFO): write to it; never replace it with a file.
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            return _write(records, fh, fmt)
-    with _atomic(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
-        n = _write(records, fh, fmt)
-    return n

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from typing import Any
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -14,17 +15,18 @@ from newsroles.sentences import SplitConfig, split_article, split_sentences_give
 from newsroles.stages.prepare import SENTENCE_COLUMNS, with_context
 
 
-# The tagger a worker process uses (inherited from the parent under fork).
+# The tagger and encoder a worker process uses (inherited from the parent under fork).
 _WORKER_TAGGER: Tagger | None = None
+_WORKER_ENCODE: Callable | None = None
 
 
-def _init_worker(tagger: Tagger) -> None:
-    global _WORKER_TAGGER
-    _WORKER_TAGGER = tagger
+def _init_worker(tagger: Tagger, encode: Callable | None) -> None:
+    global _WORKER_TAGGER, _WORKER_ENCODE
+    _WORKER_TAGGER, _WORKER_ENCODE = tagger, encode
 
 
-def _tag_chunk(docs: list[dict]) -> list[dict]:
-    return list(_WORKER_TAGGER.tag_documents(docs, batch_size=1 << 30))
+def _tag_chunk(docs: list[dict]) -> tuple[Any, int, int]:
+    return _WORKER_TAGGER._tag_part(docs, _WORKER_ENCODE)
 
 
 def _chunks(docs: Iterable[dict], size: int) -> Iterator[list[dict]]:
@@ -38,6 +40,16 @@ def _chunks(docs: Iterable[dict], size: int) -> Iterator[list[dict]]:
             chunk, n = [], 0
     if chunk:
         yield chunk
+
+
+def _table(rows: list[dict]) -> pd.DataFrame:
+    """The model's input table. Text columns stay Python objects: pandas' default string
+    type would copy every text into Arrow and back out for each feature that reads it."""
+    columns = {}
+    for c in SENTENCE_COLUMNS:
+        values = [r[c] for r in rows]
+        columns[c] = pd.Series(values, dtype=object) if isinstance(values[0], str) else values
+    return pd.DataFrame(columns)
 
 
 class Tagger:
@@ -81,23 +93,35 @@ class Tagger:
         """Tag a stream of {"id", "text"} or {"id", "sentences"} documents; yields one record
         per sentence, in input order, holding about batch_size sentences per process in
         memory. jobs > 1 tags chunks in that many worker processes (order is kept)."""
+        for records, _, _ in self.tag_batches(docs, batch_size, jobs):
+            yield from records
+
+    def tag_batches(self, docs: Iterable[dict], batch_size: int = 8192, jobs: int = 1,
+                    encode: Callable[[list[dict]], Any] | None = None
+                    ) -> Iterator[tuple[Any, int, int]]:
+        """(payload, sentences, documents) for each batch of whole documents, in input
+        order. The payload is the batch's records, or encode(records) (an output.Encoder):
+        with workers, encoding happens in them too, so the main process only reads input
+        and writes finished text, and is never the bottleneck."""
         # Torch models use every core already (and a GPU when present): one process.
         if jobs > 1 and getattr(self.model, "process_parallel", True):
-            yield from self._tag_parallel(docs, batch_size, jobs)
+            yield from self._tag_parallel(docs, batch_size, jobs, encode)
             return
-        batch: list[dict] = []
+        for part in _chunks(docs, batch_size):
+            yield self._tag_part(part, encode)
+
+    def _tag_part(self, docs: list[dict], encode: Callable | None) -> tuple[Any, int, int]:
+        rows: list[dict] = []
         offsets: list[bool] = []
         for doc in docs:
-            rows, has_offsets = self._records(doc)
-            batch.extend(rows)
-            offsets.extend([has_offsets] * len(rows))
-            if len(batch) >= batch_size:
-                yield from self._predict(batch, offsets)
-                batch, offsets = [], []
-        if batch:
-            yield from self._predict(batch, offsets)
+            doc_rows, has_offsets = self._records(doc)
+            rows.extend(doc_rows)
+            offsets.extend([has_offsets] * len(doc_rows))
+        records = self._predict(rows, offsets) if rows else []
+        return (encode(records) if encode else records), len(records), len(docs)
 
-    def _tag_parallel(self, docs: Iterable[dict], batch_size: int, jobs: int) -> Iterator[dict]:
+    def _tag_parallel(self, docs: Iterable[dict], batch_size: int, jobs: int,
+                      encode: Callable | None) -> Iterator[tuple[Any, int, int]]:
         import multiprocessing as mp
 
         from collections import deque
@@ -108,17 +132,17 @@ class Tagger:
         # At most two chunks per worker in flight: Pool.imap would read the whole input
         # ahead of the workers, and memory would grow with the input.
         window = 2 * jobs
-        with ctx.Pool(jobs, initializer=_init_worker, initargs=(self,)) as pool:
+        with ctx.Pool(jobs, initializer=_init_worker, initargs=(self, encode)) as pool:
             pending: deque = deque()
             for part in _chunks(docs, chunk):
                 pending.append(pool.apply_async(_tag_chunk, (part,)))
                 if len(pending) >= window:
-                    yield from pending.popleft().get()
+                    yield pending.popleft().get()
             while pending:
-                yield from pending.popleft().get()
+                yield pending.popleft().get()
 
-    def _predict(self, rows: list[dict], has_offsets: list[bool]) -> Iterator[dict]:
-        table = pd.DataFrame({c: [r[c] for r in rows] for c in SENTENCE_COLUMNS})
+    def _predict(self, rows: list[dict], has_offsets: list[bool]) -> list[dict]:
+        table = _table(rows)
         proba = self.model.predict_proba(table)
         labels = self.model.labels
         best = proba.argmax(axis=1)
@@ -140,4 +164,4 @@ class Tagger:
             for rec, st in zip(out, state):
                 rec["source"], rec["cue"], rec["quote_spans"] = (st["source"], st["cue"],
                                                                  st["quote_spans"])
-        yield from out
+        return out

@@ -47,7 +47,16 @@ def apply_lfs(records: Iterable[Mapping], lfs: list[LabelingFunction],
         records = [dict(r) for r in records]
         if any("_parse" not in r for r in records) or parses is not None:
             attach_parses(records, parses)
-    always = [j for j, lf in enumerate(lfs) if not lf.needs]
+    # Functions without words to wait for run on every sentence, in groups that share a
+    # mark gate (a quotation mark, a digit): one search rules a whole group out. The rest
+    # are found through their words, and checked against their own gate.
+    funcs = [lf.func for lf in lfs]
+    votes = [lf.label for lf in lfs]
+    always: dict = {}
+    for j, lf in enumerate(lfs):
+        if not lf.needs:
+            always.setdefault(lf.marks, []).append(j)
+    always_groups = list(always.items())
     index: dict[str, list[int]] = {}
     for j, lf in enumerate(lfs):
         for w in lf.needs:
@@ -56,14 +65,24 @@ def apply_lfs(records: Iterable[Mapping], lfs: list[LabelingFunction],
     rows = []
     for r in records:
         words = sentence_words(r)
-        candidates = set(always)
-        for w in keys.intersection(words):
-            candidates.update(index[w])
+        if "_words" not in r:  # for the functions that read the words too
+            r = {**r, "_words": words}
+        text = r["text"]
         row = [ABSTAIN] * len(lfs)
-        for j in candidates:
-            lf = lfs[j]
-            if lf.func(r):
-                row[j] = lf.label
+        for gate, group in always_groups:
+            if gate is None or gate.search(text):
+                for j in group:
+                    if funcs[j](r):
+                        row[j] = votes[j]
+        found = keys.intersection(words)
+        if found:
+            candidates = set()
+            for w in found:
+                candidates.update(index[w])
+            for j in candidates:
+                gate = lfs[j].marks
+                if (gate is None or gate.search(text)) and funcs[j](r):
+                    row[j] = votes[j]
         rows.append(row)
     return np.asarray(rows, dtype=np.int8).reshape(len(rows), len(lfs))
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
-from newsroles.labeling.base import ATTRIBUTION, BACKGROUND, POLICY, QUOTE, labeling_function
+from newsroles.labeling.base import (
+    ATTRIBUTION, BACKGROUND, DIGITS, POLICY, QUOTE, labeling_function,
+)
 from newsroles.labeling.vocab import (
     ACT_LEMMAS, ACT_NOUN_LEMMAS, ACT_NOUNS, ACT_VERBS, AUTHORITY, AUTHORITY_WORDS, PARENTHETICAL,
     QUOTED_SPAN, REPORT_CLAUSE, REPORT_LEMMAS, REPORT_VERBS, SPEECH_NEAR_QUOTE, STANCE_LEMMAS, rx,
@@ -57,7 +59,7 @@ def lf_election_result(s):
     )
 
 
-@labeling_function(BACKGROUND, "background")
+@labeling_function(BACKGROUND, "background", marks=DIGITS)
 def lf_statistics(s):
     """Figures: two or more numbers and no reporting cue."""
     text = s["text"]

@@ -42,20 +42,37 @@ class LabelingFunction:
     needs: frozenset = frozenset()
     # Reads the dependency parse (record["_parse"], see labeling.parse).
     uses_parse: bool = False
+    # A character class one of whose characters must occur in the text (QUOTE_MARKS,
+    # DIGITS): the same kind of cheap gate as `needs`, for what is not a word.
+    marks: re.Pattern | None = None
+
+    def gated_out(self, sentence: Mapping) -> bool:
+        """True when the function cannot fire on this sentence (a missing word or mark)."""
+        if self.needs and self.needs.isdisjoint(sentence_words(sentence)):
+            return True
+        return self.marks is not None and not self.marks.search(sentence["text"])
 
     def __call__(self, sentence: Mapping) -> int:
-        if self.needs and self.needs.isdisjoint(sentence_words(sentence)):
+        if self.gated_out(sentence):
             return ABSTAIN
         return self.label if self.func(sentence) else ABSTAIN
+
+
+# Gates for `marks`: every quotation mark the functions read (apostrophes included, as
+# single quotes), and digits of any script (as \d matches them).
+QUOTE_MARKS = re.compile("[“”\"‘’'«»]")
+DIGITS = re.compile(r"\d")
 
 
 REGISTRY: dict[str, LabelingFunction] = {}
 
 
-def labeling_function(label: int, group: str, needs: str = "", parse: bool = False):
+def labeling_function(label: int, group: str, needs: str = "", parse: bool = False,
+                      marks: re.Pattern | None = None):
     """Register a predicate as a labeling function voting `label` when it holds.
 
     `needs`: space-separated words, one of which every match of the predicate contains.
+    `marks`: characters, one of which every match contains (QUOTE_MARKS, DIGITS).
     `parse`: the predicate reads record["_parse"].
     """
     if group not in GROUPS:
@@ -65,7 +82,7 @@ def labeling_function(label: int, group: str, needs: str = "", parse: bool = Fal
         name = func.__name__
         REGISTRY[name] = LabelingFunction(
             name, label, group, func, " ".join((func.__doc__ or "").split()),
-            frozenset(needs.split()), parse,
+            frozenset(needs.split()), parse, marks,
         )
         return func
 

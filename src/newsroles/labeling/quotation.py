@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
-from newsroles.labeling.base import ATTRIBUTION, BACKGROUND, POLICY, QUOTE, labeling_function
+from newsroles.labeling.base import (
+    ATTRIBUTION, BACKGROUND, POLICY, QUOTE, QUOTE_MARKS, labeling_function, sentence_words,
+)
 from newsroles.labeling.vocab import (
     ACT_LEMMAS, ACT_NOUN_LEMMAS, ACT_NOUNS, ACT_VERBS, AUTHORITY, AUTHORITY_WORDS, PARENTHETICAL,
     QUOTED_SPAN, REPORT_CLAUSE, REPORT_LEMMAS, REPORT_VERBS, SPEECH_NEAR_QUOTE, STANCE_LEMMAS, rx,
@@ -20,13 +22,13 @@ def lf_quote_continuation(s):
     return bool(s["quote_open_start"])
 
 
-@labeling_function(QUOTE, "quotation")
+@labeling_function(QUOTE, "quotation", marks=QUOTE_MARKS)
 def lf_quoted_clause(s):
     """A double-quoted span of four or more words: a source's words, not a title."""
     return any(len(m.group(1).split()) >= 4 for m in QUOTED_SPAN.finditer(s["text"]))
 
 
-@labeling_function(QUOTE, "quotation")
+@labeling_function(QUOTE, "quotation", marks=QUOTE_MARKS)
 def lf_quoted_fragment_with_speech(s):
     """Any double-quoted fragment next to a speech verb ("called it "a non-starter"")."""
     return bool(QUOTED_SPAN.search(s["text"])) and bool(SPEECH_NEAR_QUOTE.search(s["text"]))
@@ -38,7 +40,7 @@ def lf_opens_with_quote(s):
     return s["text"].lstrip().startswith(("“", '"', "«"))
 
 
-@labeling_function(QUOTE, "quotation")
+@labeling_function(QUOTE, "quotation", marks=QUOTE_MARKS)
 def lf_single_quoted_speech(s):
     """A ‘single-quoted’ clause of four or more words beside a speech verb."""
     m = re.search(r"[‘']([^’']{10,400})[’'](?!\w)", s["text"])
@@ -60,7 +62,7 @@ def lf_interview_question(s):
 _TITLE_QUOTE = re.compile(r"[“\"‘']((?:[A-Z0-9][\w&’'-]*\s?){1,4})[”\"’'](?!\w)")
 
 
-@labeling_function(BACKGROUND, "quotation")
+@labeling_function(BACKGROUND, "quotation", marks=QUOTE_MARKS)
 def lf_title_in_quotes(s):
     """Only capitalised one-to-four-word names in quotes (titles, nicknames), no speech verb."""
     text = s["text"]
@@ -81,7 +83,7 @@ def lf_quotation_opens(s):
     return bool(s.get("quote_open_end")) and not s["quote_open_start"]
 
 
-@labeling_function(QUOTE, "quotation", parse=True)
+@labeling_function(QUOTE, "quotation", parse=True, marks=QUOTE_MARKS)
 def lf_quoted_words_of_reported_source(s):
     """Quoted words, however few, in a sentence whose main clause reports a source's speech
     or stance ("She endorsed the selection of a "woman of color."")."""
@@ -103,17 +105,32 @@ def lf_original_language(s):
     """A speaker's words in the original language, after the translation (guidelines rule
     15): a language tag such as "((es))", or a sentence in another language or script."""
     text = s["text"]
-    if re.match(r"\s*\(\([a-z]{2,3}\)\)", text):
+    if _LANGUAGE_TAG.match(text):
         return True
-    letters = [ch for ch in text if ch.isalpha()]
-    if len(letters) >= 12 and sum(ch.isascii() for ch in letters) < 0.5 * len(letters):
-        return True
-    words = re.findall(r"[a-záéíóúñçàèêôû]+", text.lower())
-    return (len(words) >= 6 and sum(w in _FOREIGN_WORDS for w in words) >= 3
-            and not any(w in _ENGLISH_WORDS for w in words))
+    # Another script: most letters outside ASCII. Counting only those first keeps the
+    # common case (a few or none) quick.
+    other = 0 if text.isascii() else sum(map(str.isalpha, _NON_ASCII_LETTER.findall(text)))
+    if other >= 7:
+        letters = sum(map(str.isalpha, text))
+        if letters >= 12 and letters - other < 0.5 * letters:
+            return True
+    # Three of the foreign words need one of them among the sentence's plain words
+    # ("será" reads as "ser" there): a set test that settles most sentences.
+    if _FOREIGN_STEMS.isdisjoint(sentence_words(s)):
+        return False
+    words = _LATIN_WORD.findall(text.lower())
+    # One common English word rules it out: tested first, as it settles most sentences.
+    return (len(words) >= 6 and _ENGLISH_WORDS.isdisjoint(words)
+            and sum(w in _FOREIGN_WORDS for w in words) >= 3)
 
 
-@labeling_function(QUOTE, "quotation")
+_FOREIGN_STEMS = _FOREIGN_WORDS | {"ser", "estar"}
+_LANGUAGE_TAG = re.compile(r"\s*\(\([a-z]{2,3}\)\)")
+_NON_ASCII_LETTER = re.compile(r"[^\W\d_A-Za-z]")
+_LATIN_WORD = re.compile(r"[a-záéíóúñçàèêôû]+")
+
+
+@labeling_function(QUOTE, "quotation", marks=QUOTE_MARKS)
 def lf_quoted_lowercase_words(s):
     """Double-quoted words that begin in lower case ("a "life-threatening" storm surge",
     "shouting "shame on you!""): someone's wording, not a title or a name."""

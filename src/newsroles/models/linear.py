@@ -79,6 +79,7 @@ class LinearModel(Model):
         token_pattern: str = WORDS_AND_MARKS,
         lowercase: bool = True,
         n_features: int = 2**16,
+        word_hasher: str = "numpy",
         use_char: bool = False,
         char_ngram_range=(3, 5),
         context_weight: float = 0.5,
@@ -97,6 +98,9 @@ class LinearModel(Model):
         self.token_pattern = token_pattern
         self.lowercase = lowercase
         self.n_features = int(n_features)
+        self.word_hasher = str(getattr(word_hasher, "value", word_hasher))
+        if self.word_hasher not in ("numpy", "sklearn"):
+            raise NewsrolesError(f"model.word_hasher: numpy or sklearn, not {word_hasher!r}")
         self.use_char = use_char
         self.char_ngram_range = tuple(char_ngram_range)
         self.context_weight = context_weight
@@ -113,6 +117,7 @@ class LinearModel(Model):
         self.solver = solver
         self.seed = seed
         self._est: dict | None = None
+        self._word_hasher = None
 
     @property
     def params(self):
@@ -121,6 +126,7 @@ class LinearModel(Model):
             "token_pattern": self.token_pattern,
             "lowercase": self.lowercase,
             "n_features": self.n_features,
+            "word_hasher": self.word_hasher,
             "use_char": self.use_char,
             "char_ngram_range": list(self.char_ngram_range),
             "context_weight": self.context_weight,
@@ -136,16 +142,24 @@ class LinearModel(Model):
         }
 
     def _hashers(self):
-        from sklearn.feature_extraction.text import HashingVectorizer
-
         common = {"alternate_sign": False, "norm": None, "dtype": np.float64}
-        hashers = {
-            "word": HashingVectorizer(ngram_range=self.word_ngram_range,
-                                      token_pattern=self.token_pattern,
-                                      lowercase=self.lowercase,
-                                      n_features=self.n_features, **common),
-        }
+        if self._word_hasher is None:
+            if self.word_hasher == "numpy":
+                from newsroles.models.hashing import WordNgramHasher
+
+                # Kept on the model: its token-hash cache serves every later batch.
+                self._word_hasher = WordNgramHasher(self.token_pattern, self.word_ngram_range,
+                                                    self.lowercase, self.n_features)
+            else:
+                from sklearn.feature_extraction.text import HashingVectorizer
+
+                self._word_hasher = HashingVectorizer(
+                    ngram_range=self.word_ngram_range, token_pattern=self.token_pattern,
+                    lowercase=self.lowercase, n_features=self.n_features, **common)
+        hashers = {"word": self._word_hasher}
         if self.use_char:
+            from sklearn.feature_extraction.text import HashingVectorizer
+
             hashers["char"] = HashingVectorizer(analyzer="char_wb",
                                                 ngram_range=self.char_ngram_range,
                                                 n_features=self.n_features, lowercase=False,
@@ -201,6 +215,10 @@ class LinearModel(Model):
         return blocks
 
     def _features(self, X) -> sp.csr_matrix:
+        return sp.hstack(self._feature_parts(X), format="csr")
+
+    def _feature_parts(self, X) -> list[sp.csr_matrix]:
+        """The feature blocks, weighted, in column order."""
         est = self._est
         blocks = self._blocks(X)
         parts = [_tfidf(blocks["word"], est["idf_word"])]
@@ -215,7 +233,7 @@ class LinearModel(Model):
             if self.lf_names is None:
                 self.lf_names = lf_feature_names(self.lf_parse)
             parts.append(_lf_vote_features(X, self.lf_names) * self.lf_votes_weight)
-        return sp.hstack(parts, format="csr")
+        return parts
 
     def fit(self, X, y, sample_weight=None, labels=None) -> LinearModel:
         from sklearn.feature_extraction.text import TfidfTransformer
@@ -253,7 +271,18 @@ class LinearModel(Model):
             raise NewsrolesError("model is not fitted")
         if len(X) == 0:
             return np.zeros((0, len(self.labels)))
-        return softmax_rows(self._features(X) @ self._est["coef"].T + self._est["intercept"])
+        # Block by block against its slice of the weights: the same sum as one product
+        # with the stacked features, without building the stacked matrix.
+        coef = self._est["coef"]
+        scores = np.tile(self._est["intercept"], (len(X), 1))
+        start = 0
+        for part in self._feature_parts(X):
+            stop = start + part.shape[1]
+            scores += part @ coef[:, start:stop].T
+            start = stop
+        if start != coef.shape[1]:
+            raise NewsrolesError("the features do not match the saved weights")
+        return softmax_rows(scores)
 
     # --- persistence ----------------------------------------------------------------------
     def _save_weights(self, path: Path) -> list[str]:
@@ -262,7 +291,8 @@ class LinearModel(Model):
 
     @classmethod
     def _load(cls, path: Path, meta: dict) -> LinearModel:
-        model = cls(**meta["params"])
+        # Saved before word_hasher existed: trained on scikit-learn's hashed columns.
+        model = cls(**{"word_hasher": "sklearn", **meta["params"]})
         expected = {"idf_word", "coef", "intercept"}
         expected |= {"idf_char"} if model.use_char else set()
         expected |= {"idf_context"} if model.context_weight else set()
@@ -280,11 +310,17 @@ class LinearModel(Model):
 
 
 def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
-    """scikit-learn's TfidfTransformer(sublinear_tf=True, norm="l2") with a fitted idf."""
-    X = counts.astype(np.float64, copy=True)
+    """scikit-learn's TfidfTransformer(sublinear_tf=True, norm="l2") with a fitted idf,
+    on the stored values only (no diagonal-matrix products, whose cost grows with the
+    number of columns rather than the number of values)."""
+    X = sp.csr_matrix(counts, dtype=np.float64, copy=True)
+    X.sum_duplicates()
     np.log(X.data, out=X.data)
     X.data += 1.0
-    X = X @ sp.diags(idf)
-    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    X.data *= idf[X.indices]
+    per_row = np.diff(X.indptr)
+    norms = np.sqrt(np.bincount(np.repeat(np.arange(X.shape[0]), per_row),
+                                weights=X.data**2, minlength=X.shape[0]))
     norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ X)
+    X.data /= np.repeat(norms, per_row)
+    return X
