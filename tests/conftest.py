@@ -3,9 +3,12 @@ tiny fixture corpus (tests/fixtures, invented articles labelled by hand)."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,13 +18,29 @@ FIXTURES = ROOT / "tests" / "fixtures"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
-def fixture_overrides(runs: Path) -> list[str]:
+_SHARED_CACHE: Path | None = None
+
+
+def shared_cache() -> Path:
+    """One stage cache for the tests whose subject is not the cache: the fixture corpus
+    is then prepared, parsed (seconds of loading spaCy in each process) and labelled once
+    per session instead of once per test."""
+    global _SHARED_CACHE
+    if _SHARED_CACHE is None:
+        _SHARED_CACHE = Path(tempfile.mkdtemp(prefix="newsroles-tests-cache-"))
+        atexit.register(shutil.rmtree, _SHARED_CACHE, True)
+    return _SHARED_CACHE
+
+
+def fixture_overrides(runs: Path, shared: bool = False) -> list[str]:
+    """The fixture corpus, runs under `runs`; shared=True: stages cached across tests."""
     return [
         f"paths.runs={runs}",
         f"data.articles={FIXTURES / 'articles.jsonl'}",
         f"data.gold={FIXTURES / 'gold.jsonl'}",
         f"data.splits={FIXTURES / 'splits.json'}",
         "eval.bootstrap=200",
+        *([f"paths.cache={shared_cache()}"] if shared else []),
     ]
 
 
@@ -74,7 +93,7 @@ def tiny_sweep(tmp_path_factory) -> Path:
     """A real sweep through the CLI (Hydra multirun, basic launcher) on the fixture corpus:
     rules and linear x seeds 1 and 2. Returns the sweep folder."""
     runs = tmp_path_factory.mktemp("sweep_runs")
-    out = cli("run", "-m", "model=rules,linear", "seed=1,2", *fixture_overrides(runs))
+    out = cli("run", "-m", "model=rules,linear", "seed=1,2", *fixture_overrides(runs, shared=True))
     assert out.returncode == 0, out.stderr[-3000:]
     (sweep,) = (runs / "multirun").iterdir()
     return sweep

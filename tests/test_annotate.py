@@ -162,7 +162,7 @@ def test_learning_curve_benchmark_runs_on_tiny_data(tmp_path):
     r = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks/learning_curve.py"), "--seeds", "1", "2",
          "--sizes", "12", "all", "--initial", "8", "--step", "2", "--out", str(out),
-         *fixture_overrides(tmp_path / "runs")],
+         *fixture_overrides(tmp_path / "runs", shared=True)],
         capture_output=True, text=True, cwd=ROOT, timeout=300,
     )
     assert r.returncode == 0, r.stderr

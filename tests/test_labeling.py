@@ -356,3 +356,12 @@ def _rx_patterns():
                 if isinstance(value, CaselessPattern):
                     found[value.pattern] = value
     return list(found.values())
+
+
+def test_parser_version_is_read_without_loading_the_parser():
+    """Cache keys name the parser from its package's meta.json; it must be the name and
+    version the loaded model reports, or cached parses would be reused across models."""
+    from newsroles.labeling.parse import load_parser, parser_version
+
+    nlp = load_parser()
+    assert parser_version() == f"{nlp.meta['name']}-{nlp.meta['version']}"

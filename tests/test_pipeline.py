@@ -86,7 +86,7 @@ def test_bad_gold_fails_clearly(tmp_path):
 
 def test_cli_run_prints_run_dir_last_and_failed_run_leaves_others_intact(tmp_path):
     runs = tmp_path / "runs"
-    ok = cli("run", *fixture_overrides(runs))
+    ok = cli("run", *fixture_overrides(runs, shared=True))
     assert ok.returncode == 0, ok.stderr
     run_dir = ok.stdout.strip().splitlines()[-1]
     assert (runs / run_dir.split("/")[-1]).is_dir() and run_dir.endswith("_run_linear")

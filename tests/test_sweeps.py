@@ -56,8 +56,9 @@ def test_cv_splits_partition_train_articles_and_set_test_aside():
 def test_cv_sweep_through_submitit_local_launcher(tmp_path):
     """The Slurm launcher's code path (submitit), each job its own process, over fold=."""
     runs = tmp_path / "runs"
+    # Labels from gold and no parse-based features: no job loads spaCy (quicker).
     out = cli("run", "-m", "hydra/launcher=local_processes", "fold=0,1", "folds=2",
-              "train.source=gold", *fixture_overrides(runs))
+              "train.source=gold", "model.lf_parse=false", *fixture_overrides(runs, shared=True))
     assert out.returncode == 0, out.stderr[-3000:]
     (sweep,) = (runs / "multirun").iterdir()
     jobs = _jobs(sweep)
@@ -80,8 +81,8 @@ def test_cv_sweep_through_submitit_local_launcher(tmp_path):
 
 def test_parallel_sweep_through_joblib_launcher(tmp_path):
     runs = tmp_path / "runs"
-    out = cli("run", "-m", "hydra/launcher=local_parallel", "model=rules,linear",
-              "train.source=gold", *fixture_overrides(runs))
+    out = cli("run", "-m", "hydra/launcher=local_parallel", "model.C=0.3,1.0",
+              "train.source=gold", "model.lf_parse=false", *fixture_overrides(runs, shared=True))
     assert out.returncode == 0, out.stderr[-3000:]
     (sweep,) = (runs / "multirun").iterdir()
     assert len(_jobs(sweep)) == 2
@@ -91,7 +92,7 @@ def test_parallel_sweep_through_joblib_launcher(tmp_path):
 def test_optuna_search_scores_dev_never_test(tmp_path):
     runs = tmp_path / "runs"
     out = cli("run", "-m", "hparams_search=linear", "hydra.sweeper.n_trials=2",
-              *fixture_overrides(runs))
+              "train.source=gold", "model.lf_parse=false", *fixture_overrides(runs, shared=True))
     assert out.returncode == 0, out.stderr[-3000:]
     (sweep,) = (runs / "multirun").iterdir()
     best = yaml.safe_load((sweep / "optimization_results.yaml").read_text())

@@ -120,10 +120,19 @@ def fit_label_model(L: np.ndarray, class_balance=None, seed: int = 0, n_epochs: 
         raise NewsrolesError("aggregator label_model needs Snorkel: "
                              "pip install 'newsroles[labelmodel]'") from None
 
+    import torch
+
     model = LabelModel(cardinality=N_CLASSES, verbose=False)
     balance = None if class_balance is None else [float(x) for x in class_balance]
-    model.fit(L.astype(np.int64), class_balance=balance, n_epochs=n_epochs, seed=seed,
-              lr=lr, l2=l2, prec_init=prec_init, progress_bar=False)
+    # One thread: the matrices are small, and jobs of a sweep fitting side by side would
+    # otherwise each spin a thread per core against the others.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        model.fit(L.astype(np.int64), class_balance=balance, n_epochs=n_epochs, seed=seed,
+                  lr=lr, l2=l2, prec_init=prec_init, progress_bar=False)
+    finally:
+        torch.set_num_threads(threads)
     with np.errstate(divide="ignore", invalid="ignore"):  # functions that never voted
         weights = np.asarray(model.get_weights(), dtype=np.float64)
     weights = np.where((L >= 0).any(axis=0), weights, np.nan)  # no votes: nothing learned

