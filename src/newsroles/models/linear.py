@@ -118,6 +118,7 @@ class LinearModel(Model):
         self.seed = seed
         self._est: dict | None = None
         self._word_hasher = None
+        self._coef_t = None
 
     @property
     def params(self):
@@ -188,18 +189,23 @@ class LinearModel(Model):
         adjacent = inside & (doc[jc] == doc) & (idx[jc] == idx + step)
         column = X["prev_text"] if step < 0 else X["next_text"]
         texts = column.to_numpy(dtype=object)
-        rows = np.where(adjacent, jc, -1)
         missing = np.flatnonzero(~adjacent & (texts != ""))
-        out = words[np.where(rows >= 0, rows, 0)]
-        # Rows without a neighbour in the table: zero them, then fill in the hashed text.
-        keep = sp.diags((rows >= 0).astype(np.float64))
-        out = keep @ out
+        # Row r of the result copies row jc[r] of `words` (adjacent), or the hashed text
+        # (missing), or stays empty: gathered as index arithmetic over the stored values,
+        # whose cost follows the values, not the number of calls into scipy.
+        data, indices = words.data, words.indices
+        starts = words.indptr[jc]
+        lengths = np.where(adjacent, words.indptr[jc + 1] - starts, 0)
         if len(missing):
-            extra = hasher.transform(texts[missing])
-            fill = sp.csr_matrix((np.ones(len(missing)), (missing, np.arange(len(missing)))),
-                                 shape=(n, len(missing)))
-            out = out + fill @ extra
-        return sp.csr_matrix(out)
+            extra = sp.csr_matrix(hasher.transform(texts[missing]))
+            starts = starts.copy()
+            starts[missing] = len(data) + extra.indptr[:-1]
+            lengths[missing] = np.diff(extra.indptr)
+            data = np.concatenate([data, extra.data])
+            indices = np.concatenate([indices, extra.indices])
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        take = np.arange(indptr[-1]) - np.repeat(indptr[:-1] - starts, lengths)
+        return sp.csr_matrix((data[take], indices[take], indptr), shape=words.shape)
 
     def _blocks(self, X) -> dict[str, sp.csr_matrix]:
         """Raw (un-weighted) count blocks; neighbours reuse their own rows' counts."""
@@ -263,6 +269,7 @@ class LinearModel(Model):
         # Keep the rows in self.labels order, so that scores come out in that order.
         order = [list(clf.classes_).index(label) for label in labels]
         self._est["coef"] = clf.coef_[order]
+        self._coef_t = None
         self._est["intercept"] = clf.intercept_[order]
         return self
 
@@ -273,14 +280,16 @@ class LinearModel(Model):
             return np.zeros((0, len(self.labels)))
         # Block by block against its slice of the weights: the same sum as one product
         # with the stacked features, without building the stacked matrix.
-        coef = self._est["coef"]
+        if self._coef_t is None:  # row blocks of a contiguous copy: no copy per call
+            self._coef_t = np.ascontiguousarray(self._est["coef"].T)
+        coef_t = self._coef_t
         scores = np.tile(self._est["intercept"], (len(X), 1))
         start = 0
         for part in self._feature_parts(X):
             stop = start + part.shape[1]
-            scores += part @ coef[:, start:stop].T
+            scores += part @ coef_t[start:stop]
             start = stop
-        if start != coef.shape[1]:
+        if start != coef_t.shape[0]:
             raise NewsrolesError("the features do not match the saved weights")
         return softmax_rows(scores)
 
