@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, cli, run_in_process
+from conftest import FIXTURES, cli, fixture_overrides, run_in_process
 
 pytest.importorskip("transformers")
 
@@ -110,8 +110,7 @@ def test_unknown_pretrained_model_fails_at_once(tmp_path):
 
     t0 = time.perf_counter()
     r = cli("run", "model=transformer", "model.pretrained=no-such-org/no-such-model",
-            f"paths.runs={tmp_path}", f"data.articles={FIXTURES / 'articles.jsonl'}",
-            f"data.gold={FIXTURES / 'gold.jsonl'}", f"data.splits={FIXTURES / 'splits.json'}")
+            *fixture_overrides(tmp_path, shared=True))
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "not available offline" in r.stderr
     assert time.perf_counter() - t0 < 60  # no minute of network retries
