@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
