@@ -145,7 +145,8 @@ def add_sources(records: list[dict], parse_docs=None) -> None:
     previous_quote = None  # the source of the sentence before, when it was a quote
     for r in records:
         text = r["text"]
-        base = r["start"] if r.get("start", -1) is not None and r.get("start", -1) >= 0 else 0
+        start = r.get("start")
+        base = start if start is not None and start >= 0 else 0
         if r.get("doc_id") != carried_doc:
             carried, carried_doc, previous_quote = None, r.get("doc_id"), None
         open_start = bool(r.get("quote_open_start"))

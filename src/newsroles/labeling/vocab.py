@@ -19,7 +19,8 @@ class CaselessPattern:
     lower-cased text, so it runs that way. The two match the same spans, except where
     IGNORECASE folds letters that lower() keeps apart (dotless ı with i, long ſ with s,
     and a few Greek and Cyrillic forms) or where lower() changes the text's length (İ):
-    such texts take the IGNORECASE pattern.
+    such texts take the IGNORECASE pattern. On the quick way a match's groups hold the
+    lower-cased text.
 
     Several labeling functions search the same sentence for the same pattern one after
     another, so search() remembers its last text and answer (a tuple swapped in whole,
