@@ -30,23 +30,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def load_table(overrides: list[str]):
     """The default config's sentence table with gold and weak labels (stages cached)."""
-    from hydra import compose, initialize_config_dir
-
-    from newsroles.cache import StageCache
-    from newsroles.cli import _register
-    from newsroles.pipeline import _gold
-    from newsroles.stages import label, prepare
+    from newsroles.pipeline import label
+    from newsroles.pipeline.run import stage_entries
+    from newsroles.pipeline.stage import Inputs
+    from newsroles.pipeline.tables import sentence_table
+    from newsroles.project import compose
 
     os.environ.setdefault("NEWSROLES_ROOT", str(ROOT))
-    conf = _register()
-    with initialize_config_dir(config_dir=str(conf), version_base="1.3"):
-        cfg = compose("config", overrides=overrides)
-    cache = StageCache(cfg.paths.cache)
-    prepared = prepare.run(cfg, cache)
-    table, _, _ = _gold(cfg, prepare.load_sentences(prepared))
-    labelled = label.run(cfg, cache, prepared, table)
-    votes, weak, _ = label.load_votes(labelled)
-    table = table.assign(_parse=label.parses_for(cache, prepared, table))  # parse once
+    cfg = compose(overrides)
+    entries = stage_entries(cfg, "label")
+    votes, weak, _ = label.load_votes(entries["label"])
+    inputs = Inputs(cfg, entries, {}, Path(cfg.paths.cache), "")
+    table = sentence_table(inputs, with_parse=True)  # parsed once, by the parse stage
     return cfg, table, weak, votes
 
 
@@ -57,7 +52,7 @@ def dev_score(cfg, table, weak, votes, revealed: np.ndarray, pool: np.ndarray, s
 
     from newsroles.evaluation import macro_f1
     from newsroles.models import build_model
-    from newsroles.stages.train import training_rows
+    from newsroles.pipeline.train import training_rows
 
     hidden = table.copy()
     gold = hidden["gold_label"].to_numpy(dtype=object).copy()
@@ -66,9 +61,8 @@ def dev_score(cfg, table, weak, votes, revealed: np.ndarray, pool: np.ndarray, s
     tcfg = cfg.train
     idx, y, w = training_rows(hidden, weak, str(tcfg.source.value), tcfg.weak_weight, votes,
                               tcfg.weak_min_votes)
-    params = OmegaConf.to_container(cfg.model, resolve=True)
-    params.pop("name")
-    model = build_model(cfg.model.name, params, seed=seed)
+    model = build_model(OmegaConf.to_container(cfg.model, resolve=True, enum_to_str=True),
+                        seed=seed)
     model.fit(table.iloc[idx].reset_index(drop=True), y, sample_weight=w)
     dev = np.flatnonzero((table["split"] == "dev").to_numpy() & table["gold_label"].notna())
     pred = model.predict(table.iloc[dev].reset_index(drop=True))

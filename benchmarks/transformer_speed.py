@@ -46,7 +46,7 @@ def main() -> None:
 
     from newsroles.models.encoders import device, length_sorted_batches, sentence_inputs
     from newsroles.sentences import split_sentences_given
-    from newsroles.stages.prepare import SENTENCE_COLUMNS, with_context
+    from newsroles.schema import SENTENCE_COLUMNS, with_context
     from newsroles.tagger import Tagger
 
     tagger = Tagger.load(args.model, sources=False)  # the classifier alone

@@ -45,31 +45,21 @@ def fixture_overrides(runs: Path, shared: bool = False) -> list[str]:
 
 
 def compose_config(overrides: list[str]):
-    from hydra import compose, initialize_config_dir
+    from newsroles.project import compose
 
-    from newsroles.cli import _register
-
-    conf = _register()
-    with initialize_config_dir(config_dir=str(conf), version_base="1.3"):
-        return compose("config", overrides=overrides)
+    return compose(overrides)
 
 
-def run_in_process(runs: Path, extra: list[str] = (), upto: str = "evaluate") -> Path:
-    """Run the pipeline on the fixture corpus without a subprocess; return the run dir."""
-    from newsroles.pipeline import resolved_config_yaml, run_pipeline
-    from newsroles.runs import RunDir
-    from newsroles.schema import atomic_write_text
+def run_in_process(runs: Path, extra: list[str] = (), task: str = "run") -> Path:
+    """Run a task on the fixture corpus without a subprocess, through the same task wrapper
+    as the CLI (tasks.run_task); return the run dir."""
+    from newsroles.tasks import run_task
 
     overrides = [*fixture_overrides(runs), *extra]
     cfg = compose_config(overrides)
     n = len(list(runs.glob("run*"))) if runs.exists() else 0
     run_dir = runs / f"run{n:03d}_{cfg.model.name}"
-    rd = RunDir(run_dir)
-    rd.start("run", overrides, ROOT)
-    atomic_write_text(run_dir / "config.yaml", resolved_config_yaml(cfg))
-    timings = run_pipeline(cfg, run_dir, upto)
-    rd.finish(seconds={k: v["seconds"] for k, v in timings.items()},
-              cached={k: v["cached"] for k, v in timings.items()})
+    run_task(cfg, task, run_dir, overrides, ROOT)
     return run_dir
 
 

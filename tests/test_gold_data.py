@@ -5,7 +5,7 @@ import json
 from conftest import ROOT
 from newsroles.agreement import agreement
 from newsroles.datacheck import check
-from newsroles.schema import iter_jsonl
+from newsroles.io import iter_jsonl
 
 GOLD = ROOT / "data" / "gold"
 

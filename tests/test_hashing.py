@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 from newsroles.models.hashing import WordNgramHasher
-from newsroles.models.linear import WORDS_AND_MARKS
+from newsroles.config import LinearModelConfig
+
+WORDS_AND_MARKS = LinearModelConfig().token_pattern
 
 TEXTS = [
     "“We will not stop,” the minister said on Monday.",

@@ -245,10 +245,12 @@ def _noisy_matrix(n=400, m=5, accuracy=0.85, coverage=0.6, seed=0):
 def test_label_model_on_a_hand_made_matrix():
     from snorkel.labeling.model import LabelModel
 
+    from newsroles.config import LabelModelConfig
     from newsroles.labeling.aggregate import fit_label_model, label_model_proba
 
     L, y = _noisy_matrix()
-    params = fit_label_model(L, class_balance=[0.25] * 4, seed=1, lr=0.01, l2=0.0)
+    params = fit_label_model(L, class_balance=[0.25] * 4, seed=1,
+                             settings=LabelModelConfig(lr=0.01, l2=0.0))
     labels, probs = aggregate(L, "label_model", params)
     voted = (L >= 0).any(axis=1)
     assert (labels[voted] == y[voted]).mean() > 0.9  # recovers the truth from the votes
@@ -299,7 +301,7 @@ def corpus_records():
 
     from newsroles.schema import read_articles
     from newsroles.sentences import split_article
-    from newsroles.stages.prepare import with_context
+    from newsroles.schema import with_context
 
     raw = Path(__file__).resolve().parents[1] / "data/raw/wikinews.jsonl"
     records = []

@@ -9,7 +9,7 @@ from newsroles import LABELS
 from newsroles.errors import NewsrolesError
 from newsroles.models import build_model, load_model
 from newsroles.schema import read_articles, read_gold
-from newsroles.stages.prepare import split_articles
+from newsroles.pipeline.prepare import split_articles
 from newsroles.sentences import SplitConfig
 
 from conftest import FIXTURES
@@ -27,7 +27,7 @@ def table():
 
 
 def test_linear_fit_predict_proba_shapes(table):
-    m = build_model("linear", {}, seed=0).fit(table, table["label"])
+    m = build_model({"name": "linear"}, seed=0).fit(table, table["label"])
     proba = m.predict_proba(table)
     assert proba.shape == (len(table), 4)
     assert np.allclose(proba.sum(axis=1), 1)
@@ -37,8 +37,8 @@ def test_linear_fit_predict_proba_shapes(table):
 
 
 def test_linear_is_deterministic_and_round_trips(tmp_path, table):
-    a = build_model("linear", {}, seed=3).fit(table, table["label"])
-    b = build_model("linear", {}, seed=3).fit(table, table["label"])
+    a = build_model({"name": "linear"}, seed=3).fit(table, table["label"])
+    b = build_model({"name": "linear"}, seed=3).fit(table, table["label"])
     assert np.array_equal(a.predict_proba(table), b.predict_proba(table))
     a.save(tmp_path / "m", preprocessing={"drop_datelines": True})
     meta = json.loads((tmp_path / "m" / "model.json").read_text())
@@ -50,23 +50,23 @@ def test_linear_is_deterministic_and_round_trips(tmp_path, table):
 
 def test_linear_needs_every_class(table):
     with pytest.raises(NewsrolesError, match="no example"):
-        build_model("linear", {}).fit(table.iloc[:3], ["quote"] * 3)
+        build_model({"name": "linear"}).fit(table.iloc[:3], ["quote"] * 3)
 
 
 def test_rules_model_round_trip(tmp_path, table):
-    m = build_model("rules", {"functions": ["all"], "aggregator": "majority"}).fit(table, None)
+    m = build_model({"name": "rules", "functions": ["all"], "aggregator": "majority"}).fit(table, None)
     m.save(tmp_path / "r")
     assert list(load_model(tmp_path / "r").predict(table)) == list(m.predict(table))
 
 
 def test_unknown_model_name():
     with pytest.raises(NewsrolesError, match="unknown model"):
-        build_model("svm", {})
+        build_model({"name": "svm"})
 
 
 @pytest.fixture
 def saved(tmp_path, table):
-    m = build_model("linear", {}).fit(table, table["label"])
+    m = build_model({"name": "linear"}).fit(table, table["label"])
     return m.save(tmp_path / "m")
 
 
@@ -101,7 +101,7 @@ def test_predictions_match_scikit_learn(table):
     """The saved-array arithmetic equals scikit-learn's own pipeline on the same features."""
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    m = build_model("linear", {"context_weight": 0, "quote_state_weight": 0, "lf_votes_weight": 0}).fit(
+    m = build_model({"name": "linear", "context_weight": 0, "quote_state_weight": 0, "lf_votes_weight": 0}).fit(
         table, table["label"])
     counts = m._blocks(table)["word"]
     ref = TfidfTransformer(sublinear_tf=True)

@@ -46,7 +46,7 @@ def test_second_run_reuses_every_stage_and_gives_same_metrics(tmp_path):
 
 
 def test_training_sources(tmp_path):
-    from newsroles.stages.train import training_rows
+    from newsroles.pipeline.train import training_rows
     import numpy as np
     import pandas as pd
 
@@ -66,7 +66,7 @@ def test_training_sources(tmp_path):
 def test_rules_model_and_stage_alone(tmp_path):
     r = run_in_process(tmp_path, ["model=rules"])
     assert json.loads((r / "metrics.json").read_text())["model"] == "rules"
-    p = run_in_process(tmp_path, [], upto="label")
+    p = run_in_process(tmp_path, [], task="label")
     assert (p / "labeling" / "lf_summary.csv").exists() and not (p / "model").exists()
 
 

@@ -139,7 +139,8 @@ def test_rerun_refuses_when_todays_configs_changed(trained_run, tmp_path):
     project = tmp_path / "project"
     shutil.copytree(ROOT / "conf", project / "conf")
     linear = project / "conf" / "model" / "linear.yaml"
-    linear.write_text(linear.read_text().replace("C: 0.3", "C: 0.7"))
-    out = cli("rerun", str(trained_run), env_extra={"NEWSROLES_ROOT": str(project)})
+    linear.write_text(linear.read_text() + "C: 0.7\n")
+    # The project is the one the command stands in: the copy, not this checkout.
+    out = cli("rerun", str(trained_run), cwd=project)
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert "model.C: 0.3 -> 0.7" in out.stderr and "--allow-drift" in out.stderr

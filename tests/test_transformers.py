@@ -73,7 +73,7 @@ def test_checkpoints_resume_a_crashed_run_and_go_when_it_ends(tmp_path, tiny_ber
     work = tmp_path / "checkpoints"
     params = {"pretrained": str(tiny_bert), "batch_size": 8, "warmup_steps": 0}
     # A run that stopped after one epoch left its checkpoint behind.
-    crashed = build_model("transformer", {**params, "epochs": 1})
+    crashed = build_model({"name": "transformer", **params, "epochs": 1})
     crashed.checkpoint_dir, crashed.keep_checkpoints = str(work), True
     crashed.fit(table, y)
     assert list(work.glob("checkpoint-*"))
@@ -86,7 +86,7 @@ def test_checkpoints_resume_a_crashed_run_and_go_when_it_ends(tmp_path, tiny_ber
         return original(self, resume_from_checkpoint=resume_from_checkpoint, **kw)
 
     monkeypatch.setattr(Trainer, "train", spy)
-    again = build_model("transformer", {**params, "epochs": 2})
+    again = build_model({"name": "transformer", **params, "epochs": 2})
     again.checkpoint_dir = str(work)
     again.fit(table, y)
     assert seen["resume"] is True

@@ -14,7 +14,7 @@ from conftest import run_in_process
 
 @pytest.mark.parametrize("aggregator", ["majority", "priority", "label_model"])
 def test_every_aggregator_runs_and_reports(tmp_path, aggregator):
-    run = run_in_process(tmp_path / "runs", [f"labeling.aggregator={aggregator}"], upto="label")
+    run = run_in_process(tmp_path / "runs", [f"labeling.aggregator={aggregator}"], task="label")
     report = json.loads((run / "labeling" / "weak_labels.json").read_text())
     assert report["aggregator"] == aggregator
     assert report["n_functions"] >= 25
@@ -32,11 +32,11 @@ def test_every_aggregator_runs_and_reports(tmp_path, aggregator):
 
 def test_parse_is_cached_apart_from_the_functions(tmp_path):
     runs = tmp_path / "runs"
-    run_in_process(runs, upto="label")
+    run_in_process(runs, task="label")
     parse_dirs = list((runs / ".cache" / "parse").iterdir())
     assert len(parse_dirs) == 1
     # Another aggregator re-runs the label stage but reuses the parse.
-    run_in_process(runs, ["labeling.aggregator=majority"], upto="label")
+    run_in_process(runs, ["labeling.aggregator=majority"], task="label")
     assert list((runs / ".cache" / "parse").iterdir()) == parse_dirs
     assert len(list((runs / ".cache" / "label").iterdir())) == 2
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsroles import LABELS
-from newsroles.schema import iter_jsonl
+from newsroles.io import iter_jsonl
 
 
 def _labels(path: str | Path) -> dict[tuple[str, int, int], str]:

@@ -7,6 +7,7 @@ Plain subcommands:
     newsroles rerun RUN [overrides]    the same run again, from its saved overrides
     newsroles tag MODEL INPUT... [-o OUTPUT] [--format jsonl|csv|html]
     newsroles runs list|show RUN|compare RUN RUN... [--root DIR] [--where KEY=VALUE]
+        (a run whose process is gone shows as `died`)
     newsroles data check | agreement [A B]
     newsroles annotate export MODEL --select uncertain|random|disagree -n N -o FILE
     newsroles annotate import FILE [--split train] [--dry-run]
@@ -22,16 +23,6 @@ from pathlib import Path
 from newsroles.errors import NewsrolesError
 
 HYDRA_TASKS = ("run", "prepare", "label", "train", "evaluate")
-UPTO = {"run": "evaluate", "prepare": "prepare", "label": "label", "train": "train",
-        "evaluate": "evaluate"}
-
-
-def project_root() -> Path:
-    """The folder holding conf/ and data/ (NEWSROLES_ROOT overrides it)."""
-    env = os.environ.get("NEWSROLES_ROOT")
-    if env:
-        return Path(env).resolve()
-    return Path(__file__).resolve().parents[2]
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -42,57 +33,17 @@ def _fail(message: str, code: int = 2) -> None:
 # --- Hydra tasks --------------------------------------------------------------------------
 
 
-def _register() -> Path:
-    from omegaconf import OmegaConf
-
-    from newsroles.config import register_configs
-
-    root = project_root()
-    conf = root / "conf"
-    if not (conf / "config.yaml").exists():
-        _fail(f"{conf}: no config.yaml (set NEWSROLES_ROOT to the project folder)")
-    if not OmegaConf.has_resolver("newsroles_root"):
-        OmegaConf.register_new_resolver("newsroles_root", lambda: str(root))
-    register_configs()
-    return conf
-
-
-def _check_overrides(conf: Path, overrides: list[str]) -> None:
-    """Compose once up front so an unknown option or a typo is one clear line."""
-    from hydra import compose, initialize_config_dir
-    from hydra.errors import HydraException
-    from omegaconf import OmegaConf
-    from omegaconf.errors import OmegaConfBaseException
-
-    try:
-        with initialize_config_dir(config_dir=str(conf), version_base="1.3"):
-            cfg = compose("config", overrides=overrides)
-            OmegaConf.to_container(cfg, resolve=True, throw_on_missing=True)
-    except (HydraException, OmegaConfBaseException, ValueError) as e:
-        text = str(e)
-        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-        detail = lines[0] if lines else type(e).__name__
-        if "Available options" in text:
-            block = text.split("Available options", 1)[1].split("Config search path")[0]
-            options = [o.strip() for o in block.splitlines()[1:]
-                       if o.strip() and not o.strip().endswith("_schema")]
-            detail += f" (available: {', '.join(options)})"
-        elif e.__cause__ is not None and str(e.__cause__).strip():
-            detail += f": {str(e.__cause__).strip().splitlines()[0]}"
-        elif len(lines) > 1:
-            detail += f"; {lines[1]}"
-        _fail(f"bad configuration: {detail}")
-
-
 def _task_main(task: str, args: list[str]) -> list[Path]:
     """Run a Hydra task; returns the run directories it made."""
     import hydra
 
-    conf = _register()
+    from newsroles.project import check_overrides, register
+
+    conf = register()
     multirun = any(a in ("-m", "--multirun") for a in args)
     overrides = [a for a in args if not a.startswith("-")]
     if not multirun and not any(a.startswith(("--cfg", "-c", "--help", "-h", "--info")) for a in args):
-        _check_overrides(conf, [*overrides, f"stage={task}"])
+        check_overrides([*overrides, f"stage={task}"])
 
     made: list[Path] = []
 
@@ -101,11 +52,43 @@ def _task_main(task: str, args: list[str]) -> list[Path]:
         from hydra.core.hydra_config import HydraConfig
 
         made.append(Path(HydraConfig.get().runtime.output_dir))
-        return _run_job(cfg, task)
+        return _hydra_job(cfg, task)
 
     sys.argv = [f"newsroles {task}", *args, f"stage={task}"]
     _job()
     return made
+
+
+def _hydra_job(cfg, task: str) -> float | None:
+    """One Hydra job: the task wrapper, with its outcome said on the command line."""
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+    from omegaconf import OmegaConf
+
+    from newsroles.pipeline.run import summary_line
+    from newsroles.project import project_root
+    from newsroles.tasks import Stopped, run_task
+
+    hc = HydraConfig.get()
+    run_dir = Path(hc.runtime.output_dir)
+    overrides = [o for o in OmegaConf.to_container(hc.overrides.task) if not o.startswith("stage=")]
+    try:
+        value = run_task(cfg, task, run_dir, overrides, project_root())
+    except NewsrolesError as e:
+        if hc.mode == RunMode.MULTIRUN:
+            print(f"newsroles: job {hc.job.num} failed: {e}", file=sys.stderr)
+            return None
+        print(f"newsroles: error: {e}", file=sys.stderr)
+        print(f"newsroles: run marked failed: {run_dir}", file=sys.stderr)
+        raise SystemExit(2) from None
+    except Stopped as e:
+        print(f"newsroles: {e}; run marked failed: {run_dir}", file=sys.stderr)
+        raise SystemExit(e.exit_code) from None
+    line = summary_line(run_dir)
+    if line:
+        print(line)
+    print(run_dir, flush=True)
+    return value
 
 
 # --- rerun --------------------------------------------------------------------------------
@@ -129,11 +112,12 @@ def _rerun(argv: list[str]) -> None:
     import tempfile
 
     from newsroles import reproduce
+    from newsroles.project import register
 
     run_dir = Path(args.run)
     stage, overrides = reproduce.saved_overrides(run_dir)
     overrides = [*overrides, *args.overrides]
-    conf = _register()
+    conf = register()
     drift = reproduce.config_drift(conf, run_dir, [*overrides, f"stage={stage}"])
     if drift:
         shown = "; ".join(drift[:5]) + (f"; and {len(drift) - 5} more" if len(drift) > 5 else "")
@@ -148,103 +132,7 @@ def _rerun(argv: list[str]) -> None:
         print(reproduce.describe_match(run_dir, made[0]))
 
 
-def _run_job(cfg, task: str) -> float | None:
-    from hydra.core.hydra_config import HydraConfig
-    from hydra.types import RunMode
-    from omegaconf import OmegaConf
-
-    from newsroles.pipeline import resolved_config_yaml, run_pipeline, summary_line
-    from newsroles.runs import RunDir
-    from newsroles.schema import atomic_write_text
-    from newsroles.tracking import log_run
-
-    hc = HydraConfig.get()
-    run_dir = Path(hc.runtime.output_dir)
-    run = RunDir(run_dir)
-    overrides = [o for o in OmegaConf.to_container(hc.overrides.task) if not o.startswith("stage=")]
-    run.start(task, overrides, project_root())
-    atomic_write_text(run_dir / "config.yaml", resolved_config_yaml(cfg))
-    try:
-        timings = run_pipeline(cfg, run_dir, UPTO[task])
-    except NewsrolesError as e:
-        run.fail(str(e))
-        log_run(run_dir, cfg, "failed")
-        if hc.mode == RunMode.MULTIRUN:
-            print(f"newsroles: job {hc.job.num} failed: {e}", file=sys.stderr)
-            return None
-        print(f"newsroles: error: {e}", file=sys.stderr)
-        print(f"newsroles: run marked failed: {run_dir}", file=sys.stderr)
-        raise SystemExit(2) from None
-    except BaseException as e:
-        run.fail(f"{type(e).__name__}: {e}")
-        raise
-    run.finish(seconds={k: v["seconds"] for k, v in timings.items()},
-               cached={k: v["cached"] for k, v in timings.items()})
-    log_run(run_dir, cfg, "completed")
-    line = summary_line(run_dir)
-    if line:
-        print(line)
-    print(run_dir, flush=True)
-    metrics = run_dir / "metrics.json"
-    if metrics.exists():
-        import json
-
-        return json.loads(metrics.read_text())["macro_f1"]
-    return None
-
-
 # --- tag ----------------------------------------------------------------------------------
-
-
-def _read_inputs(paths: list[str]):
-    """Yield documents from .txt files, .jsonl files and stdin ('-')."""
-    import io
-
-    from newsroles.schema import iter_json_lines, iter_jsonl
-
-    for name in paths:
-        if name == "-":
-            data = sys.stdin.buffer.read()
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError as e:
-                raise NewsrolesError(f"not UTF-8 text (byte {e.start})", "<stdin>") from None
-            if not text.strip():
-                raise NewsrolesError("empty input", "<stdin>")
-            if text.lstrip().startswith("{"):
-                for lineno, obj in iter_json_lines(io.BytesIO(data), "<stdin>"):
-                    yield _document(obj, "<stdin>", lineno)
-            else:
-                yield {"id": "stdin", "text": text}
-            continue
-        path = Path(name)
-        if path.suffix == ".jsonl":
-            for lineno, obj in iter_jsonl(path):
-                yield _document(obj, path, lineno)
-        else:
-            if not path.is_file():
-                raise NewsrolesError("file not found", path)
-            try:
-                text = path.read_bytes().decode("utf-8")
-            except UnicodeDecodeError as e:
-                raise NewsrolesError(f"not UTF-8 text (byte {e.start})", path) from None
-            if not text.strip():
-                raise NewsrolesError("empty file", path)
-            yield {"id": path.stem, "text": text}
-
-
-def _document(obj, path, lineno) -> dict:
-    if not isinstance(obj, dict):
-        raise NewsrolesError("expected a JSON object", path, lineno)
-    doc_id = obj.get("id", f"line{lineno}")
-    if "sentences" in obj:
-        sents = obj["sentences"]
-        if not isinstance(sents, list) or not all(isinstance(s, str) for s in sents):
-            raise NewsrolesError("'sentences' must be a list of strings", path, lineno)
-        return {"id": doc_id, "sentences": sents}
-    if isinstance(obj.get("text"), str):
-        return {"id": doc_id, "text": obj["text"]}
-    raise NewsrolesError("a line needs 'text' (a string) or 'sentences' (a list)", path, lineno)
 
 
 def _tag(argv: list[str]) -> None:
@@ -267,13 +155,14 @@ def _tag(argv: list[str]) -> None:
     fmt = args.format or {".csv": "csv", ".parquet": "parquet", ".html": "html",
                           ".htm": "html"}.get(suffix, "jsonl")
 
+    from newsroles.documents import read_documents
     from newsroles.output import encoder_for, write_batches
     from newsroles.tagger import Tagger
 
     tagger = Tagger.load(args.model, sources=not args.no_sources)
     jobs = args.jobs or min(os.cpu_count() or 1, 8)
     encoder = encoder_for(fmt, tagger.model.labels, tagger.sources)
-    batches = tagger.tag_batches(_read_inputs(args.inputs), batch_size=args.batch_size,
+    batches = tagger.tag_batches(read_documents(args.inputs), batch_size=args.batch_size,
                                  jobs=jobs, encode=encoder)
     counts = [0, 0]  # sentences, articles
     batches = _counted(batches, counts)
@@ -328,7 +217,7 @@ def _runs(argv: list[str]) -> None:
     ls.add_argument("--where", action="append", default=[], metavar="KEY=VALUE",
                     help="keep runs whose config has this value (repeatable), "
                          "e.g. --where model.name=linear --where train.source=gold")
-    ls.add_argument("--status", choices=("completed", "failed", "running"))
+    ls.add_argument("--status", choices=("completed", "failed", "running", "died"))
     ls.add_argument("--per-class", action="store_true", help="add per-class F1 columns")
     ls.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     show = sub.add_parser("show", help="one run: config, status, metrics, confusion matrix")
@@ -357,7 +246,7 @@ def _runs(argv: list[str]) -> None:
             return
         console.print(runs.rich_table(df, cols, title=f"{len(df)} runs under {args.root}"))
     elif args.action == "show":
-        _runs_show(runs.resolve_run(args.run, args.root), console)
+        runs.print_run(runs.resolve_run(args.run, args.root), console)
     else:
         if len(args.runs) < 2:
             _fail("runs compare: give two or more runs")
@@ -377,43 +266,12 @@ def _runs(argv: list[str]) -> None:
                           f"- {verdict}")
 
 
-def _runs_show(path: Path, console) -> None:
-    import json
-
-    from newsroles import runs
-
-    rec = runs.load_run(path)
-    console.print(f"[bold]{path}[/bold]  status: {rec.get('status')}  stage: {rec.get('stage')}")
-    if rec.get("error"):
-        console.print(f"error: {rec['error']}")
-    if rec.get("overrides"):
-        console.print(f"overrides: {rec['overrides']}")
-    cfg = {k.removeprefix("cfg."): v for k, v in rec.items() if k.startswith("cfg.")}
-    console.print("config: " + ", ".join(
-        f"{k}={v}" for k, v in cfg.items()
-        if k.split(".")[0] in ("model", "train") or k in ("seed", "fold", "data.name")))
-    if (path / "metrics.json").exists():
-        table = runs.per_class_table([path])
-        table.index = [" ".join(str(x) for x in i if x) for i in table.index]
-        console.print(runs.rich_table(table.reset_index(names="class / metric"), title="metrics"))
-        m = runs.load_metrics(path)
-        lo, hi = m["macro_f1_ci"]
-        console.print(f"macro-F1 {m['macro_f1']:.3f} [{lo:.3f}, {hi:.3f}] on {m['split']} "
-                      f"(n={m['n']})")
-        cm = runs.load_confusion(path)
-        console.print(runs.rich_table(cm.reset_index(names="gold \\ predicted"),
-                                      title="confusion matrix"))
-    timings = path / "timings.json"
-    if timings.exists():
-        t = json.loads(timings.read_text())
-        console.print("stages: " + ", ".join(
-            f"{k} {v['seconds']:.1f}s{' (cached)' if v['cached'] else ''}" for k, v in t.items()))
-
-
 # --- data ---------------------------------------------------------------------------------
 
 
 def _data(argv: list[str]) -> None:
+    from newsroles.project import project_root
+
     root = project_root()
     parser = argparse.ArgumentParser(prog="newsroles data")
     sub = parser.add_subparsers(dest="action", required=True)
@@ -456,6 +314,8 @@ def _data(argv: list[str]) -> None:
 
 
 def _annotate(argv: list[str]) -> None:
+    from newsroles.project import project_root
+
     root = project_root()
     parser = argparse.ArgumentParser(prog="newsroles annotate",
                                      description="Grow the gold set with a model's help.")
@@ -485,36 +345,11 @@ def _annotate(argv: list[str]) -> None:
 
 
 def _annotate_export(args) -> None:
-    import hashlib
+    from newsroles.annotation.export import export_batch
 
-    from newsroles.annotation.formats import to_records, write_export
-    from newsroles.annotation.select import select_for_annotation
-    from newsroles.models.base import MANIFEST_FILE, resolve_model_dir
-    from newsroles.schema import read_articles, read_gold
-    from newsroles.sentences import split_article
-    from newsroles.tagger import Tagger
-
-    if args.n < 1:
-        raise NewsrolesError(f"-n must be at least 1, not {args.n}")
-    out = Path(args.output)
-    if out.suffix not in (".json", ".csv"):
-        raise NewsrolesError("output must end in .json (Label Studio) or .csv (spreadsheet)",
-                             out)
-    tagger = Tagger.load(args.model, sources=False)  # suggestions need labels only
-    articles = read_articles(args.articles)
-    by_id = {a.id: a for a in articles}
-    gold_docs = {g.doc_id for g in read_gold(args.gold, by_id)} if Path(args.gold).exists() \
-        else set()
-    chosen = select_for_annotation(tagger.model, articles, gold_docs, tagger.split_config,
-                                   args.select, args.n, args.seed)
-    sentences = {d: [s.text for s in split_article(d, by_id[d].text,
-                                                   tagger.split_config).sentences]
-                 for d in set(chosen["doc_id"])}
-    model_dir = resolve_model_dir(args.model)
-    digest = hashlib.sha256((model_dir / MANIFEST_FILE).read_bytes()).hexdigest()[:12]
-    written = write_export(to_records(chosen, sentences), out,
-                           f"{tagger.model.name}@{digest} ({args.select})")
-    print(f"{len(chosen)} sentences ({args.select}) from {chosen['doc_id'].nunique()} "
+    n_chosen, n_articles, written = export_batch(
+        args.model, args.articles, args.gold, args.select, args.n, args.seed, args.output)
+    print(f"{n_chosen} sentences ({args.select}) from {n_articles} "
           f"articles -> {', '.join(map(str, written))}", file=sys.stderr)
 
 

@@ -1,19 +1,25 @@
-"""Structured configs: the schema the YAML in conf/ fills in.
+"""Structured configs: the schema the YAML in conf/ fills in, and the only defaults.
 
 Registered in Hydra's ConfigStore so that a typo in a key or a wrong type fails when the
-config is composed, before any stage runs.
+config is composed, before any stage runs. The model dataclasses are also what a model is
+built from (models.base.Model takes their fields as its parameters and has no defaults of
+its own); `__post_init__` checks the values, so a bad one stops at composition too
+(`check_config`) as well as when a model is built in Python.
+
+This module imports neither Hydra nor OmegaConf at import time: the tagger builds models
+from these dataclasses and should start quickly.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import Enum
-from typing import Any, Optional
-
-from hydra.core.config_store import ConfigStore
-from omegaconf import MISSING
+from typing import Any, ClassVar, Optional
 
 from newsroles import LABELS
+from newsroles.errors import NewsrolesError
+
+MISSING: Any = "???"  # omegaconf.MISSING: a value that must be given
 
 
 class TrainSource(str, Enum):
@@ -73,71 +79,150 @@ class DataConfig:
     sentences: SentencesConfig = field(default_factory=SentencesConfig)
 
 
+def _value(x):
+    return getattr(x, "value", x)
+
+
+def _require(ok: bool, key: str, value, what: str) -> None:
+    if not ok:
+        raise NewsrolesError(f"{key}={value!r}: {what}")
+
+
+def _check_range(key: str, value, low: int = 1) -> None:
+    ok = (isinstance(value, (list, tuple)) and len(value) == 2
+          and all(isinstance(v, int) for v in value) and low <= value[0] <= value[1])
+    _require(ok, key, value, f"two whole numbers [lo, hi] with {low} <= lo <= hi")
+
+
 @dataclass
 class LabelModelConfig:
-    """Snorkel LabelModel.fit settings (aggregator=label_model)."""
+    """Snorkel LabelModel.fit settings (aggregator=label_model; the rules model too)."""
 
     epochs: int = 500
     lr: float = 0.001
     l2: float = 30.0
     prec_init: float = 0.9
 
+    def __post_init__(self):
+        _require(self.epochs >= 1, "labeling.label_model.epochs", self.epochs, "must be >= 1")
+        _require(self.lr > 0, "labeling.label_model.lr", self.lr, "must be > 0")
+        _require(self.l2 >= 0, "labeling.label_model.l2", self.l2, "must be >= 0")
+        _require(0 < self.prec_init < 1, "labeling.label_model.prec_init", self.prec_init,
+                 "must be between 0 and 1")
+
 
 @dataclass
 class LabelingConfig:
+    # Names from newsroles.labeling.functions, or [all].
     functions: list[str] = field(default_factory=lambda: ["all"])
+    # How votes are combined (newsroles.labeling.aggregate):
+    #   priority     the first label in spec order with any vote (the spec's "first rule
+    #                that fits wins"); the default: best on gold dev
+    #   majority     most votes, ties in spec order
+    #   label_model  Snorkel's LabelModel: learned accuracies, class balance below
+    # A sentence no function votes on is background, the spec's "none of the others".
     aggregator: Aggregator = Aggregator.priority
-    # label_model only: gold_train | [four shares in label order] | null (uniform prior)
+    # label_model only: gold_train (estimated from gold-train labels), four shares in label
+    # order (quote, attribution, policy_statement, background), or null (uniform prior).
     class_balance: Any = "gold_train"
     label_model: LabelModelConfig = field(default_factory=LabelModelConfig)
 
 
 @dataclass
 class TrainConfig:
+    # gold (gold-train only), weak (weak labels of every sentence outside gold dev/test
+    # articles), both (gold-train where annotated, weak labels elsewhere).
     source: TrainSource = TrainSource.both
+    # Sample weight of a weakly labelled sentence relative to a gold one. Chosen on gold
+    # dev: weak labels are noisier than gold, and there are ten times as many of them.
     weak_weight: float = 0.05
+    # A weakly labelled sentence needs at least this many labeling-function votes (0: every
+    # sentence, those with no vote counting as background).
     weak_min_votes: int = 0
 
 
 @dataclass
 class EvalConfig:
+    # The gold split scored (conf/eval/default.yaml links it to data.eval_split).
     split: str = "test"
-    model: Optional[str] = None  # a saved model (run dir or model folder): evaluate it, no training
-    bootstrap: int = 1000
+    # A saved model (run directory or model folder) to evaluate instead of training one:
+    #   newsroles evaluate eval.model=runs/<run> data=polnear data.path=../shared/corpora/polnear
+    model: Optional[str] = None
+    bootstrap: int = 1000  # bootstrap resamples for the macro-F1 interval (0: none)
     confidence: float = 0.95
+
+
+_CLASS_WEIGHTS = (None, "balanced")
 
 
 @dataclass
 class LinearModelConfig:
+    model_class: ClassVar[str] = "newsroles.models.linear:LinearModel"
     name: str = "linear"
     word_ngram_range: list[int] = field(default_factory=lambda: [1, 2])
+    # Words plus the marks that carry roles: quotation marks and the comma of "..., X said."
     token_pattern: str = r"(?u)\b\w+\b|[“”\"‘’«»,:;—]"
     lowercase: bool = True
     n_features: int = 2**16
+    # numpy: hashed n-grams built from token hashes (models.hashing), about twice as quick
+    # to tag as scikit-learn's HashingVectorizer (sklearn), whose columns models saved
+    # before this option keep using.
     word_hasher: WordHasher = WordHasher.numpy
+    # Character n-grams read misspellings and word shapes, at five times the cost.
     use_char: bool = False
     char_ngram_range: list[int] = field(default_factory=lambda: [3, 5])
-    context_weight: float = 0.5
+    context_weight: float = 0.5  # the neighbouring sentences' words
     context_n_features: int = 2**14
-    quote_state_weight: float = 1.0
+    quote_state_weight: float = 1.0  # quotation state and interview turn
+    # The labeling functions' votes as features (0 turns them off: faster tagging).
     lf_votes_weight: float = 1.0
+    # Also the votes of the functions that read the dependency parse (dev macro-F1 0.819
+    # with, 0.742 without: the parse decides the main clause); but spaCy then parses every
+    # sentence at tagging time (about 1,000 instead of 10,000 sentences/s).
     lf_parse: bool = True
     C: float = 0.3
     class_weight: Optional[str] = "balanced"
     max_iter: int = 1000
     solver: str = "lbfgs"
 
+    def __post_init__(self):
+        _check_range("model.word_ngram_range", self.word_ngram_range)
+        _check_range("model.char_ngram_range", self.char_ngram_range)
+        for key in ("n_features", "context_n_features", "max_iter"):
+            value = getattr(self, key)
+            _require(isinstance(value, int) and value >= 1, f"model.{key}", value,
+                     "must be a whole number >= 1")
+        _require(self.n_features <= 2**26, "model.n_features", self.n_features,
+                 "must be at most 2**26 (67,108,864)")
+        for key in ("context_weight", "quote_state_weight", "lf_votes_weight"):
+            _require(getattr(self, key) >= 0, f"model.{key}", getattr(self, key),
+                     "must be >= 0")
+        _require(self.C > 0, "model.C", self.C, "must be > 0")
+        _require(self.class_weight in _CLASS_WEIGHTS, "model.class_weight", self.class_weight,
+                 "balanced or null")
+        _require(_value(self.word_hasher) in ("numpy", "sklearn"), "model.word_hasher",
+                 _value(self.word_hasher), "numpy or sklearn")
+        _require(self.solver in ("lbfgs", "liblinear", "newton-cg", "newton-cholesky", "sag",
+                                 "saga"), "model.solver", self.solver,
+                 "one of scikit-learn's LogisticRegression solvers")
+
 
 @dataclass
 class RulesModelConfig:
+    model_class: ClassVar[str] = "newsroles.models.rules:RulesModel"
     name: str = "rules"
     functions: list[str] = field(default_factory=lambda: ["all"])
     aggregator: Aggregator = Aggregator.majority
     class_balance: Any = None
 
+    def __post_init__(self):
+        _require(_value(self.aggregator) in [a.value for a in Aggregator], "model.aggregator",
+                 _value(self.aggregator), ", ".join(a.value for a in Aggregator))
+
 
 @dataclass
 class MiniLMLinearModelConfig:
+    model_class: ClassVar[str] = "newsroles.models.embedding:MiniLMLinearModel"
     name: str = "minilm_linear"
     pretrained: str = "minilm"
     context_weight: float = 0.5
@@ -148,9 +233,21 @@ class MiniLMLinearModelConfig:
     batch_size: int = 128
     max_length: int = 128
 
+    def __post_init__(self):
+        _require(self.C > 0, "model.C", self.C, "must be > 0")
+        for key in ("max_iter", "batch_size", "max_length"):
+            _require(getattr(self, key) >= 1, f"model.{key}", getattr(self, key),
+                     "must be >= 1")
+        for key in ("context_weight", "quote_state_weight"):
+            _require(getattr(self, key) >= 0, f"model.{key}", getattr(self, key),
+                     "must be >= 0")
+        _require(self.class_weight in _CLASS_WEIGHTS, "model.class_weight", self.class_weight,
+                 "balanced or null")
+
 
 @dataclass
 class TransformerModelConfig:
+    model_class: ClassVar[str] = "newsroles.models.transformer:TransformerModel"
     name: str = "transformer"
     pretrained: str = "minilm"
     window: int = 1
@@ -165,6 +262,32 @@ class TransformerModelConfig:
     class_weight: Optional[str] = "balanced"
     early_stopping_patience: int = 2
     predict_batch_size: int = 256
+
+    def __post_init__(self):
+        _require(self.epochs > 0, "model.epochs", self.epochs, "must be > 0")
+        _require(self.learning_rate > 0, "model.learning_rate", self.learning_rate,
+                 "must be > 0")
+        for key in ("max_length", "batch_size", "gpu_batch_size", "predict_batch_size"):
+            _require(getattr(self, key) >= 1, f"model.{key}", getattr(self, key),
+                     "must be >= 1")
+        for key in ("window", "warmup_steps", "weight_decay", "early_stopping_patience"):
+            _require(getattr(self, key) >= 0, f"model.{key}", getattr(self, key),
+                     "must be >= 0")
+        _require(self.class_weight in _CLASS_WEIGHTS, "model.class_weight", self.class_weight,
+                 "balanced or null")
+
+
+# Every model, by name: its config is its parameters, defaults and class (one factory,
+# models.base.build_model, builds from it; loading a saved model finds its class here only).
+MODEL_CONFIGS: dict[str, type] = {
+    c.name: c for c in (LinearModelConfig, RulesModelConfig, MiniLMLinearModelConfig,
+                        TransformerModelConfig)
+}
+
+
+def model_params(config_class: type) -> list[str]:
+    """A model config's parameter names (its fields less `name`)."""
+    return [f.name for f in fields(config_class) if f.name != "name"]
 
 
 @dataclass
@@ -184,7 +307,40 @@ class Config:
     logger: Any = None
 
 
+def check_config(cfg) -> None:
+    """Check a composed config's values beyond their types (the structured configs check
+    those); raises NewsrolesError with one line. Nothing is written."""
+    from omegaconf import OmegaConf
+
+    model = OmegaConf.to_container(cfg.model, resolve=True)
+    config_class = MODEL_CONFIGS.get(model.get("name"))
+    _require(config_class is not None, "model.name", model.get("name"),
+             f"one of {', '.join(MODEL_CONFIGS)}")
+    unknown = sorted(set(model) - {f.name for f in fields(config_class)})
+    if unknown:
+        raise NewsrolesError(f"model.{unknown[0]}: not a setting of model {model['name']} "
+                             f"(its settings: {', '.join(model_params(config_class))})")
+    config_class(**model)
+    LabelModelConfig(**OmegaConf.to_container(cfg.labeling.label_model, resolve=True))
+    _require(cfg.train.weak_weight >= 0, "train.weak_weight", cfg.train.weak_weight,
+             "must be >= 0")
+    _require(cfg.train.weak_min_votes >= 0, "train.weak_min_votes", cfg.train.weak_min_votes,
+             "must be >= 0")
+    _require(cfg.eval.bootstrap >= 0, "eval.bootstrap", cfg.eval.bootstrap,
+             "must be >= 0 (0: no interval)")
+    _require(0 < cfg.eval.confidence < 1, "eval.confidence", cfg.eval.confidence,
+             "must be between 0 and 1")
+    _require(cfg.folds >= 2, "folds", cfg.folds, "must be >= 2")
+    if cfg.fold is not None:
+        _require(0 <= cfg.fold < cfg.folds, "fold", cfg.fold, f"must be in 0..{cfg.folds - 1}")
+    sentences = cfg.data.sentences
+    _require(sentences.fragment_max_words >= 0, "data.sentences.fragment_max_words",
+             sentences.fragment_max_words, "must be >= 0")
+
+
 def register_configs() -> None:
+    from hydra.core.config_store import ConfigStore
+
     cs = ConfigStore.instance()
     cs.store(name="newsroles_schema", node=Config)
     cs.store(group="model", name="linear_schema", node=LinearModelConfig)

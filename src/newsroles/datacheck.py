@@ -7,7 +7,8 @@ from pathlib import Path
 
 from newsroles import LABELS
 from newsroles.errors import NewsrolesError
-from newsroles.schema import iter_jsonl, read_articles, read_gold, read_splits
+from newsroles.io import iter_jsonl
+from newsroles.schema import read_articles, read_gold, read_splits
 
 
 def check_annotations(articles: dict, gold: list, annotation_files: list[Path],

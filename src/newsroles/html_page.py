@@ -135,7 +135,7 @@ def write_html(records: Iterable[dict], output: str | None) -> int:
     """One page for all articles (to a file or stdout), or, when `output` is a folder
     (an existing one, or a name ending in /), one page per article plus index.html.
     Articles are held one at a time in the per-article mode."""
-    from newsroles.output import atomic_text
+    from newsroles.io import write_text
 
     if output and (output.endswith("/") or Path(output).is_dir()):
         folder = Path(output)
@@ -148,12 +148,12 @@ def write_html(records: Iterable[dict], output: str | None) -> int:
                 k += 1
                 name = f"{stem}_{k}.html"
             used.add(name)
-            atomic_text(folder / name, page([(doc_id, recs)], str(doc_id), _labels_of(recs)))
+            write_text(folder / name, page([(doc_id, recs)], str(doc_id), _labels_of(recs)))
             index.append((doc_id, name, len(recs)))
             n += len(recs)
         items = "\n".join(f'<li><a href="{html.escape(f)}">{html.escape(str(d))}</a> ({k})</li>'
                           for d, f, k in index)
-        atomic_text(folder / "index.html",
+        write_text(folder / "index.html",
                     f'<!doctype html><html><head><meta charset="utf-8"><title>newsroles'
                     f'</title></head><body><ul>\n{items}\n</ul></body></html>\n')
         return n
@@ -165,5 +165,5 @@ def write_html(records: Iterable[dict], output: str | None) -> int:
 
         sys.stdout.write(text)
     else:
-        atomic_text(Path(output), text)
+        write_text(Path(output), text)
     return len(all_recs)

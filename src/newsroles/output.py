@@ -3,14 +3,11 @@ when going to a file."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import itertools
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +15,7 @@ from pathlib import Path
 import orjson
 
 from newsroles import LABELS
+from newsroles.io import atomic_path
 
 BASE_FIELDS = ["doc_id", "sent_idx", "start", "end", "text", "label"]
 SOURCE_FIELDS = ["source", "source_start", "source_end", "cue", "cue_start", "cue_end",
@@ -86,27 +84,6 @@ def _csv_text(rows: list[dict], fields: list[str]) -> str:
     return buf.getvalue()
 
 
-@contextlib.contextmanager
-def _atomic(path: Path):
-    """Yield a temporary path beside `path`; rename it over `path` when the block ends,
-    remove it if the block fails, so a crash never leaves half a file that looks whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        yield tmp
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_text(path: Path, text: str) -> None:
-    with _atomic(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-
-
 def _flat_row(r: dict) -> dict:
     row = {k: r.get(k) for k in BASE_FIELDS}
     row.update({f"score_{k}": v for k, v in r["scores"].items()})
@@ -126,7 +103,7 @@ def write_batches(batches: Iterable, output: str | None, fmt: str,
     """Write encoded batches (from Tagger.tag_batches with this encoder) to `output` (via
     a temporary file renamed at the end), or to stdout; html takes record batches."""
     if fmt == "html":
-        from newsroles.html_page import write_html
+        from newsroles.html_page import write_html  # html_page imports nothing of this module
 
         write_html((r for batch in batches for r in batch), output)
         return
@@ -146,7 +123,7 @@ def write_batches(batches: Iterable, output: str | None, fmt: str,
         with path.open("w", encoding="utf-8", newline="") as fh:
             _write_text(batches, fh, encoder)
         return
-    with _atomic(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
         _write_text(batches, fh, encoder)
 
 
@@ -179,7 +156,7 @@ def _write_parquet(batches: Iterable, path: Path, encoder: Encoder) -> None:
     """One row group per batch: memory stays one batch."""
     import pyarrow.parquet as pq
 
-    with _atomic(path) as tmp:
+    with atomic_path(path) as tmp:
         with pq.ParquetWriter(tmp, encoder.schema(), compression="zstd") as writer:
             for table in batches:
                 writer.write_table(table)

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import platform
+import socket
 import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
 
 from newsroles import __version__
-from newsroles.schema import write_json
+from newsroles.io import write_json
 
 STATUS_FILE = "status.json"
 TRACKED_PACKAGES = (
@@ -51,6 +53,41 @@ def package_versions() -> dict:
     return versions
 
 
+def process_start(pid: int) -> int | None:
+    """When process `pid` started (clock ticks since boot, from /proc), or None if it does
+    not exist or this system has no /proc: with the pid it names one process, even after
+    the pid is reused."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[19])
+
+
+def process_alive(host: str | None, pid: int | None, started: int | None) -> bool | None:
+    """Is the process that wrote a status file still running? None: cannot tell (another
+    machine, or no pid recorded)."""
+    if host != socket.gethostname() or not isinstance(pid, int):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    now = process_start(pid)
+    return now is None or started is None or now == started
+
+
+def run_state(status: dict) -> str | None:
+    """A run's status as it stands: a `running` run whose process is gone has `died`."""
+    state = status.get("status")
+    if state == "running" and process_alive(status.get("host"), status.get("pid"),
+                                            status.get("process_start")) is False:
+        return "died"
+    return state
+
+
 class RunDir:
     """One run's directory. Created once; never reused for another run."""
 
@@ -61,7 +98,9 @@ class RunDir:
         if (self.path / STATUS_FILE).exists():
             raise FileExistsError(f"{self.path} already holds a run")
         self.path.mkdir(parents=True, exist_ok=True)
-        self._status = {"status": "running", "stage": stage, "started": _now()}
+        self._status = {"status": "running", "stage": stage, "started": _now(),
+                        "host": socket.gethostname(), "pid": os.getpid(),
+                        "process_start": process_start(os.getpid())}
         write_json(self.path / STATUS_FILE, self._status)
         write_json(
             self.path / "environment.json",
@@ -69,6 +108,7 @@ class RunDir:
                 "newsroles": __version__,
                 "python": sys.version.split()[0],
                 "platform": platform.platform(),
+                "root": str(repo),
                 "git": git_state(repo),
                 "packages": package_versions(),
                 "argv": sys.argv,
@@ -120,7 +160,7 @@ def load_run(path: str | Path) -> dict:
 
     path = Path(path)
     status = _read_json(path / STATUS_FILE) or {}
-    rec = {"run": path.name, "path": str(path), "status": status.get("status"),
+    rec = {"run": path.name, "path": str(path), "status": run_state(status),
            "stage": status.get("stage"), "started": status.get("started"),
            "error": status.get("error")}
     cfg_path = path / "config.yaml"
@@ -328,6 +368,36 @@ def rich_table(df, columns: list[str] | None = None, title: str | None = None):
                 cells.append("" if v is None else str(v))
         table.add_row(*cells)
     return table
+
+
+def print_run(path: Path, console) -> None:
+    """`newsroles runs show`: one run's status, config, metrics and stage times."""
+    rec = load_run(path)
+    console.print(f"[bold]{path}[/bold]  status: {rec.get('status')}  stage: {rec.get('stage')}")
+    if rec.get("error"):
+        console.print(f"error: {rec['error']}")
+    if rec.get("overrides"):
+        console.print(f"overrides: {rec['overrides']}")
+    cfg = {k.removeprefix("cfg."): v for k, v in rec.items() if k.startswith("cfg.")}
+    console.print("config: " + ", ".join(
+        f"{k}={v}" for k, v in cfg.items()
+        if k.split(".")[0] in ("model", "train") or k in ("seed", "fold", "data.name")))
+    if (path / "metrics.json").exists():
+        table = per_class_table([path])
+        table.index = [" ".join(str(x) for x in i if x) for i in table.index]
+        console.print(rich_table(table.reset_index(names="class / metric"), title="metrics"))
+        m = load_metrics(path)
+        lo, hi = m["macro_f1_ci"]
+        console.print(f"macro-F1 {m['macro_f1']:.3f} [{lo:.3f}, {hi:.3f}] on {m['split']} "
+                      f"(n={m['n']})")
+        cm = load_confusion(path)
+        console.print(rich_table(cm.reset_index(names="gold \\ predicted"),
+                                      title="confusion matrix"))
+    timings = path / "timings.json"
+    if timings.exists():
+        t = json.loads(timings.read_text())
+        console.print("stages: " + ", ".join(
+            f"{k} {v['seconds']:.1f}s{' (cached)' if v['cached'] else ''}" for k, v in t.items()))
 
 
 def errors_with_context(path: str | Path, context: int = 1):

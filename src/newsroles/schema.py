@@ -1,16 +1,40 @@
-"""Records that cross stages and their JSONL reading/writing, with line-numbered errors."""
+"""The records where stages, the tagger and annotation meet, and reading them from files.
+
+Article and GoldSpan are the inputs. The sentence row is what crosses every stage: the
+prepare stage writes SENTENCE_COLUMNS (see sentences.Sentence, plus the neighbours' text
+from `with_context`), the gold stage adds GOLD_COLUMNS, and models whose features read the
+dependency parse get it in PARSE_COLUMN. The tagger builds the same rows from new text.
+"""
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from newsroles import LABELS
 from newsroles.errors import NewsrolesError
+from newsroles.io import iter_jsonl, read_json
+
+# The sentence row: its place, text, quotation state and interview turn, and neighbours.
+SENTENCE_COLUMNS = (
+    "doc_id", "sent_idx", "start", "end", "text", "paragraph", "quote_open_start",
+    "quote_open_end", "has_quote_marks", "interview_turn", "prev_text", "next_text",
+)
+# Added by the gold stage: the gold label (None when unlabelled) and the article's split.
+GOLD_COLUMNS = ("gold_label", "split")
+# The compact dependency parse (labeling.parse) of each sentence, for parse-reading features.
+PARSE_COLUMN = "_parse"
+
+
+def with_context(sentences: Iterable) -> list[dict]:
+    """Sentence rows (from sentences.Sentence objects of one document, in order) with their
+    neighbours' text."""
+    rows = [s.to_dict() for s in sentences]
+    for i, row in enumerate(rows):
+        row["prev_text"] = rows[i - 1]["text"] if i > 0 else ""
+        row["next_text"] = rows[i + 1]["text"] if i + 1 < len(rows) else ""
+    return rows
 
 
 @dataclass(frozen=True)
@@ -28,44 +52,6 @@ class GoldSpan:
     end: int
     text: str
     label: str
-
-
-def _open_text(path: Path):
-    if not path.exists():
-        raise NewsrolesError("file not found", path)
-    if path.is_dir():
-        raise NewsrolesError("is a directory, expected a file", path)
-    return path.open("rb")
-
-
-def iter_json_lines(fh, name: object) -> Iterator[tuple[int, dict]]:
-    """Yield (line_number, object) from a binary stream of JSON lines; `name` is what the
-    error messages call it. Blank lines are skipped; an empty stream is an error."""
-    seen_any = False
-    for lineno, raw in enumerate(fh, 1):
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise NewsrolesError(f"not UTF-8 text (byte {e.start})", name, lineno) from None
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise NewsrolesError(f"not valid JSON ({e.msg})", name, lineno) from None
-        if not isinstance(obj, dict):
-            raise NewsrolesError("expected a JSON object", name, lineno)
-        seen_any = True
-        yield lineno, obj
-    if not seen_any:
-        raise NewsrolesError("empty file: no JSON lines", name)
-
-
-def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict]]:
-    """Yield (line_number, object) for each non-blank line; bad lines raise NewsrolesError."""
-    path = Path(path)
-    with _open_text(path) as fh:
-        yield from iter_json_lines(fh, path)
 
 
 def read_articles(path: str | Path) -> list[Article]:
@@ -122,10 +108,9 @@ def read_gold(path: str | Path, articles: dict[str, Article] | None = None) -> l
 def read_splits(path: str | Path) -> dict[str, str]:
     """splits.json ({"train": [doc ids], "dev": [...], "test": [...]}) -> doc_id -> split."""
     path = Path(path)
-    try:
-        raw = json.loads(_open_text(path).read().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise NewsrolesError(f"not a valid JSON splits file ({e})", path) from None
+    raw = read_json(path)
+    if not isinstance(raw, dict):
+        raise NewsrolesError("a splits file is a JSON object of train/dev/test id lists", path)
     doc_split: dict[str, str] = {}
     for split in ("train", "dev", "test"):
         for doc_id in raw.get(split, []):
@@ -135,31 +120,6 @@ def read_splits(path: str | Path) -> dict[str, str]:
                 )
             doc_split[doc_id] = split
     return doc_split
-
-
-def atomic_write_text(path: str | Path, text: str) -> None:
-    """Write to a temporary file beside the target, then rename: never half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes files private; run outputs are for sharing
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_json(path: str | Path, obj) -> None:
-    atomic_write_text(path, json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n")
-
-
-def write_jsonl(path: str | Path, rows) -> None:
-    atomic_write_text(
-        path, "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in rows)
-    )
 
 
 @dataclass(frozen=True)

@@ -40,13 +40,13 @@ def sweep_table(sweep_dir: str | Path):
 
 
 def write_summary(sweep_dir: str | Path) -> Path | None:
-    from newsroles.schema import atomic_write_text
+    from newsroles.io import write_text
 
     sweep_dir = Path(sweep_dir)
     df = sweep_table(sweep_dir)
     if df.empty:
         return None
-    atomic_write_text(sweep_dir / SUMMARY_CSV, df.to_csv(index=False))
+    write_text(sweep_dir / SUMMARY_CSV, df.to_csv(index=False))
     return sweep_dir / SUMMARY_CSV
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from newsroles.models.base import load_model, resolve_model_dir
 from newsroles.sentences import SplitConfig, split_article, split_sentences_given
-from newsroles.stages.prepare import SENTENCE_COLUMNS, with_context
+from newsroles.schema import SENTENCE_COLUMNS, with_context
 
 
 # The tagger and encoder a worker process uses (inherited from the parent under fork).

@@ -83,17 +83,17 @@ def label_studio_tasks(records: list[dict], model_version: str) -> list[dict]:
 
 def write_export(records: list[dict], path: Path, model_version: str) -> list[Path]:
     """Write tasks by the output's suffix (.json: Label Studio; .csv: spreadsheet)."""
-    from newsroles.schema import atomic_write_text
+    from newsroles.io import write_text
 
     if path.suffix == ".json":
-        atomic_write_text(path, json.dumps(label_studio_tasks(records, model_version),
+        write_text(path, json.dumps(label_studio_tasks(records, model_version),
                                            indent=1, ensure_ascii=False) + "\n")
         config = path.with_suffix(".label_config.xml")
-        atomic_write_text(config, labeling_config())
+        write_text(config, labeling_config())
         return [path, config]
     if path.suffix == ".csv":
         rows = [{**r, "label": "", "note": ""} for r in records]
-        atomic_write_text(path, pd.DataFrame(rows, columns=CSV_COLUMNS).to_csv(index=False))
+        write_text(path, pd.DataFrame(rows, columns=CSV_COLUMNS).to_csv(index=False))
         return [path]
     raise NewsrolesError("output must end in .json (Label Studio) or .csv (spreadsheet)", path)
 

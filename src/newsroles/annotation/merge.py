@@ -17,7 +17,8 @@ from pathlib import Path
 from newsroles import LABELS
 from newsroles.errors import NewsrolesError
 from newsroles.gold import MIN_OVERLAP
-from newsroles.schema import atomic_write_text, read_articles, read_gold
+from newsroles.io import write_text
+from newsroles.schema import read_articles, read_gold
 
 
 @dataclass
@@ -107,5 +108,5 @@ def apply_merge(report: MergeReport, gold_path, splits_path, split: str, source:
         old += "\n"
     new = "".join(json.dumps({**r, "source": source}, ensure_ascii=False) + "\n"
                   for r in sorted(report.imported, key=lambda r: (r["doc_id"], r["start"])))
-    atomic_write_text(gold_path, old + new)
-    atomic_write_text(splits_path, json.dumps(splits, indent=1, ensure_ascii=False) + "\n")
+    write_text(gold_path, old + new)
+    write_text(splits_path, json.dumps(splits, indent=1, ensure_ascii=False) + "\n")

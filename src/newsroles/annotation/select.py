@@ -45,7 +45,7 @@ def rank(proba: np.ndarray, strategy: str, seed: int = 0,
 def candidate_sentences(articles, gold_docs: set[str], split_config) -> pd.DataFrame:
     """Sentence table (prepare's columns) of the articles without gold labels."""
     from newsroles.sentences import split_article
-    from newsroles.stages.prepare import SENTENCE_COLUMNS, with_context
+    from newsroles.schema import SENTENCE_COLUMNS, with_context
 
     rows: list[dict] = []
     for a in articles:

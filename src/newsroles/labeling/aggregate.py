@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsroles import LABEL2ID, LABELS
+from newsroles.config import LabelModelConfig
 from newsroles.errors import NewsrolesError
 from newsroles.labeling.functions import ABSTAIN, LabelingFunction, sentence_words
 
@@ -104,10 +105,11 @@ class LabelModelParams:
     weights: np.ndarray
 
 
-def fit_label_model(L: np.ndarray, class_balance=None, seed: int = 0, n_epochs: int = 500,
-                    lr: float = 0.001, l2: float = 30.0,
-                    prec_init: float = 0.9) -> LabelModelParams:
-    """Fit Snorkel's LabelModel on the label matrix (it needs three or more functions).
+def fit_label_model(L: np.ndarray, class_balance=None, seed: int = 0,
+                    settings: LabelModelConfig | None = None) -> LabelModelParams:
+    """Fit Snorkel's LabelModel on the label matrix (it needs three or more functions);
+    `settings`: epochs, lr, l2 and prec_init (config.LabelModelConfig, whose defaults are
+    the only ones).
 
     Strong L2 towards the prior accuracy `prec_init` keeps it stable here: our functions are
     far from independent given the class (every quotation also fires reporting functions).
@@ -122,6 +124,7 @@ def fit_label_model(L: np.ndarray, class_balance=None, seed: int = 0, n_epochs: 
 
     import torch
 
+    settings = settings or LabelModelConfig()
     model = LabelModel(cardinality=N_CLASSES, verbose=False)
     balance = None if class_balance is None else [float(x) for x in class_balance]
     # One thread: the matrices are small, and jobs of a sweep fitting side by side would
@@ -129,8 +132,9 @@ def fit_label_model(L: np.ndarray, class_balance=None, seed: int = 0, n_epochs: 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        model.fit(L.astype(np.int64), class_balance=balance, n_epochs=n_epochs, seed=seed,
-                  lr=lr, l2=l2, prec_init=prec_init, progress_bar=False)
+        model.fit(L.astype(np.int64), class_balance=balance, n_epochs=settings.epochs,
+                  seed=seed, lr=settings.lr, l2=settings.l2, prec_init=settings.prec_init,
+                  progress_bar=False)
     finally:
         torch.set_num_threads(threads)
     with np.errstate(divide="ignore", invalid="ignore"):  # functions that never voted

@@ -1,7 +1,7 @@
-"""What a labeling function is, and the registry the groups fill.
+"""What a labeling function is, and the decorator that marks one.
 
 A labeling function takes a sentence record (a mapping with at least ``text``,
-``quote_open_start`` and ``has_quote_marks``; see newsroles.stages.prepare; with
+``quote_open_start`` and ``has_quote_marks``; see newsroles.schema; with
 ``_parse`` for the functions that read the dependency parse) and votes one label id from
 ``newsroles.LABEL2ID`` or abstains (``ABSTAIN``). They are heuristics for weak labels and
 for the `rules` model, never a source of gold labels.
@@ -64,12 +64,11 @@ QUOTE_MARKS = re.compile("[“”\"‘’'«»]")
 DIGITS = re.compile(r"\d")
 
 
-REGISTRY: dict[str, LabelingFunction] = {}
-
-
 def labeling_function(label: int, group: str, needs: str = "", parse: bool = False,
                       marks: re.Pattern | None = None):
-    """Register a predicate as a labeling function voting `label` when it holds.
+    """Mark a predicate as a labeling function voting `label` when it holds. The predicate
+    stays a plain function (groups call each other's predicates); its LabelingFunction is
+    its `lf` attribute, which labeling.functions collects from the group modules.
 
     `needs`: space-separated words, one of which every match of the predicate contains.
     `marks`: characters, one of which every match contains (QUOTE_MARKS, DIGITS).
@@ -79,28 +78,10 @@ def labeling_function(label: int, group: str, needs: str = "", parse: bool = Fal
         raise ValueError(f"unknown group {group!r}")
 
     def wrap(func: Callable[[Mapping], bool]) -> Callable[[Mapping], bool]:
-        name = func.__name__
-        REGISTRY[name] = LabelingFunction(
-            name, label, group, func, " ".join((func.__doc__ or "").split()),
+        func.lf = LabelingFunction(
+            func.__name__, label, group, func, " ".join((func.__doc__ or "").split()),
             frozenset(needs.split()), parse, marks,
         )
         return func
 
     return wrap
-
-
-def get_functions(names: list[str] | None = None, parse: bool = True) -> list[LabelingFunction]:
-    """The named functions ("all" or None: every registered one). parse=False leaves out
-    those that read the dependency parse (for fast feature extraction at tagging time)."""
-    import newsroles.labeling.functions  # noqa: F401  (registers the groups)
-
-    if not names or list(names) == ["all"]:
-        lfs = list(REGISTRY.values())
-    else:
-        from newsroles.errors import NewsrolesError
-
-        unknown = [n for n in names if n not in REGISTRY]
-        if unknown:
-            raise NewsrolesError(f"unknown labeling function(s): {', '.join(unknown)}")
-        lfs = [REGISTRY[n] for n in names]
-    return [lf for lf in lfs if parse or not lf.uses_parse]

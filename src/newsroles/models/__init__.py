@@ -1,5 +1,5 @@
 """Sentence-role classifiers behind one small interface (see base.py)."""
 
-from newsroles.models.base import MODEL_REGISTRY, Model, build_model, load_model
+from newsroles.models.base import Model, build_model, load_model, model_class
 
-__all__ = ["MODEL_REGISTRY", "Model", "build_model", "load_model"]
+__all__ = ["Model", "build_model", "load_model", "model_class"]

@@ -1,10 +1,15 @@
-"""The five-verb model interface, the name -> class registry, and safe model folders.
+"""The five-verb model interface, the one factory that builds a model from its config, and
+safe model folders.
 
 A model folder holds `model.json` (name, label map, parameters, feature settings), the
 weights in a format that does not run code when loaded, and `manifest.json` with the
 SHA-256 of every file. Loading refuses a folder whose files do not match the manifest or
-that holds files the manifest does not list, and only ever instantiates classes named in
-MODEL_REGISTRY.
+that holds files the manifest does not list, and only ever instantiates the classes that
+config.MODEL_CONFIGS names.
+
+A model's parameters are the fields of its config dataclass (config.py), declared there
+once with their defaults: `LinearModel(C=2.0)` takes the rest from LinearModelConfig, and
+`build_model({"name": "linear", ...}, seed)` is the same from a composed config.
 """
 
 from __future__ import annotations
@@ -13,21 +18,15 @@ import hashlib
 import importlib
 import json
 from abc import ABC, abstractmethod
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
 from newsroles import LABELS, __version__
+from newsroles.config import MODEL_CONFIGS
 from newsroles.errors import NewsrolesError
-
-# name -> "module:Class", imported on first use so that unused models cost nothing.
-MODEL_REGISTRY: dict[str, str] = {
-    "rules": "newsroles.models.rules:RulesModel",
-    "linear": "newsroles.models.linear:LinearModel",
-    "minilm_linear": "newsroles.models.embedding:MiniLMLinearModel",
-    "transformer": "newsroles.models.transformer:TransformerModel",
-}
 
 MODEL_FILE = "model.json"
 MANIFEST_FILE = "manifest.json"
@@ -45,6 +44,32 @@ class Model(ABC):
 
     name: ClassVar[str]
     labels: tuple[str, ...] = LABELS
+    # Settings learned or fixed at fit time and saved with the parameters (not config).
+    fitted_params: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, seed: int = 0, **params):
+        config_class = MODEL_CONFIGS[self.name]
+        fitted = {k: params.pop(k) for k in self.fitted_params if k in params}
+        try:
+            config = config_class(**params)
+        except TypeError as e:
+            raise NewsrolesError(f"model {self.name}: {e}") from None
+        for f in fields(config):
+            if f.name != "name":
+                value = getattr(config, f.name)
+                setattr(self, f.name, getattr(value, "value", value))  # enums as strings
+        for k in self.fitted_params:
+            setattr(self, k, fitted.get(k))
+        self.seed = seed
+        self._setup()
+
+    def _setup(self) -> None:
+        """Derived state and working attributes, after the parameters are set."""
+
+    @property
+    def params(self) -> dict[str, Any]:
+        names = [f.name for f in fields(MODEL_CONFIGS[self.name]) if f.name != "name"]
+        return {k: _plain(getattr(self, k)) for k in (*names, *self.fitted_params)}
 
     def get_params(self) -> dict[str, Any]:
         return dict(self.params)
@@ -122,21 +147,38 @@ def softmax_rows(scores: np.ndarray) -> np.ndarray:
     return scores / scores.sum(axis=1, keepdims=True)
 
 
+def _plain(value):
+    return list(value) if isinstance(value, tuple) else value
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _model_class(name: str) -> type[Model]:
-    if name not in MODEL_REGISTRY:
+def model_module(name: str) -> str:
+    """The module that holds model `name`'s class (for code hashes)."""
+    return _config_class(name).model_class.split(":")[0]
+
+
+def _config_class(name: str) -> type:
+    if name not in MODEL_CONFIGS:
         raise NewsrolesError(
-            f"unknown model {name!r} (known: {', '.join(sorted(MODEL_REGISTRY))})"
+            f"unknown model {name!r} (known: {', '.join(sorted(MODEL_CONFIGS))})"
         )
-    module, cls = MODEL_REGISTRY[name].split(":")
+    return MODEL_CONFIGS[name]
+
+
+def model_class(name: str) -> type[Model]:
+    """The class of model `name`, imported on first use so that unused models cost nothing."""
+    module, cls = _config_class(name).model_class.split(":")
     return getattr(importlib.import_module(module), cls)
 
 
-def build_model(name: str, params: dict[str, Any], seed: int = 0) -> Model:
-    return _model_class(name)(**params, seed=seed)
+def build_model(config: dict[str, Any], seed: int = 0) -> Model:
+    """The one factory: a model from its config section ({"name": ..., parameters...});
+    parameters not given take their config dataclass defaults."""
+    params = {k: v for k, v in config.items() if k != "name"}
+    return model_class(config["name"])(**params, seed=seed)
 
 
 def resolve_model_dir(path: str | Path) -> Path:
@@ -184,6 +226,6 @@ def verify_model_dir(path: Path) -> dict:
 def load_model(path: str | Path) -> Model:
     path = resolve_model_dir(path)
     meta = verify_model_dir(path)
-    model = _model_class(meta.get("name", "?"))._load(path, meta)
+    model = model_class(meta.get("name", "?"))._load(path, meta)
     model.labels = tuple(meta["labels"])
     return model

@@ -34,7 +34,7 @@ def encoder_fingerprint(path: Path) -> str:
 class SentenceEncoder:
     """Mean-pooled, L2-normalised sentence embeddings, batched by length, no gradients."""
 
-    def __init__(self, pretrained: str = "minilm", batch_size: int = 128, max_length: int = 128):
+    def __init__(self, pretrained: str, batch_size: int, max_length: int):
         self.path = resolve_pretrained(pretrained)
         self.batch_size, self.max_length = batch_size, max_length
         self._model = self._tokenizer = None
@@ -99,23 +99,11 @@ class MiniLMLinearModel(Model):
     name = "minilm_linear"
     process_parallel = False  # torch uses every core itself; tag in one process
 
-    def __init__(self, pretrained: str = "minilm", context_weight: float = 0.5,
-                 quote_state_weight: float = 1.0, C: float = 1.0,
-                 class_weight: str | None = "balanced", max_iter: int = 2000,
-                 batch_size: int = 128, max_length: int = 128, cache_dir: str | None = None,
-                 seed: int = 0):
-        self.pretrained, self.context_weight = pretrained, context_weight
-        self.quote_state_weight, self.C, self.class_weight = quote_state_weight, C, class_weight
-        self.max_iter, self.batch_size, self.max_length = max_iter, batch_size, max_length
-        self.cache_dir, self.seed = cache_dir, seed
+    def _setup(self) -> None:
+        # Where embeddings are cached: a place on this machine, not part of the model.
+        self.cache_dir: str | None = None
         self._encoder: SentenceEncoder | None = None
         self._est: dict | None = None
-
-    @property
-    def params(self):  # cache_dir is a place on this machine, not part of the model
-        return {k: getattr(self, k) for k in ("pretrained", "context_weight",
-                                              "quote_state_weight", "C", "class_weight",
-                                              "max_iter", "batch_size", "max_length")}
 
     @property
     def encoder(self) -> SentenceEncoder:

@@ -27,9 +27,9 @@ from newsroles.errors import NewsrolesError
 from newsroles.models.base import Model, softmax_rows, training_labels
 
 WEIGHTS_FILE = "weights.npz"
+# What a model folder saved before an option existed was trained with.
+LEGACY_PARAMS = {"word_hasher": "sklearn", "lf_parse": False}
 
-# Words plus the marks that carry roles: quotation marks and the comma of "..., X said."
-WORDS_AND_MARKS = r"(?u)\b\w+\b|[“”\"‘’«»,:;—]"
 _OPEN_QUOTE = re.compile(r"^\s*[“\"«‘]")
 
 
@@ -73,74 +73,16 @@ def _lf_vote_features(X, names: list[str]) -> sp.csr_matrix:
 class LinearModel(Model):
     name = "linear"
 
-    def __init__(
-        self,
-        word_ngram_range=(1, 2),
-        token_pattern: str = WORDS_AND_MARKS,
-        lowercase: bool = True,
-        n_features: int = 2**16,
-        word_hasher: str = "numpy",
-        use_char: bool = False,
-        char_ngram_range=(3, 5),
-        context_weight: float = 0.5,
-        context_n_features: int = 2**14,
-        quote_state_weight: float = 1.0,
-        lf_votes_weight: float = 1.0,
-        lf_parse: bool = False,
-        lf_names: list[str] | None = None,
-        C: float = 1.0,
-        class_weight: str | None = "balanced",
-        max_iter: int = 1000,
-        solver: str = "lbfgs",
-        seed: int = 0,
-    ):
-        self.word_ngram_range = tuple(word_ngram_range)
-        self.token_pattern = token_pattern
-        self.lowercase = lowercase
-        self.n_features = int(n_features)
-        self.word_hasher = str(getattr(word_hasher, "value", word_hasher))
-        if self.word_hasher not in ("numpy", "sklearn"):
-            raise NewsrolesError(f"model.word_hasher: numpy or sklearn, not {word_hasher!r}")
-        self.use_char = use_char
-        self.char_ngram_range = tuple(char_ngram_range)
-        self.context_weight = context_weight
-        self.context_n_features = int(context_n_features)
-        self.quote_state_weight = quote_state_weight
-        self.lf_votes_weight = lf_votes_weight
-        self.lf_parse = lf_parse
-        # The functions whose votes are features, fixed at fit time (and saved), so a model
-        # keeps its columns when functions are added later.
-        self.lf_names = list(lf_names) if lf_names is not None else None
-        self.C = C
-        self.class_weight = class_weight
-        self.max_iter = max_iter
-        self.solver = solver
-        self.seed = seed
+    # The functions whose votes are features, fixed at fit time (and saved), so a model
+    # keeps its columns when functions are added later.
+    fitted_params = ("lf_names",)
+
+    def _setup(self) -> None:
+        self.word_ngram_range = tuple(self.word_ngram_range)
+        self.char_ngram_range = tuple(self.char_ngram_range)
         self._est: dict | None = None
         self._word_hasher = None
         self._coef_t = None
-
-    @property
-    def params(self):
-        return {
-            "word_ngram_range": list(self.word_ngram_range),
-            "token_pattern": self.token_pattern,
-            "lowercase": self.lowercase,
-            "n_features": self.n_features,
-            "word_hasher": self.word_hasher,
-            "use_char": self.use_char,
-            "char_ngram_range": list(self.char_ngram_range),
-            "context_weight": self.context_weight,
-            "context_n_features": self.context_n_features,
-            "quote_state_weight": self.quote_state_weight,
-            "lf_votes_weight": self.lf_votes_weight,
-            "lf_parse": self.lf_parse,
-            "lf_names": self.lf_names,
-            "C": self.C,
-            "class_weight": self.class_weight,
-            "max_iter": self.max_iter,
-            "solver": self.solver,
-        }
 
     def _hashers(self):
         common = {"alternate_sign": False, "norm": None, "dtype": np.float64}
@@ -300,8 +242,8 @@ class LinearModel(Model):
 
     @classmethod
     def _load(cls, path: Path, meta: dict) -> LinearModel:
-        # Saved before word_hasher existed: trained on scikit-learn's hashed columns.
-        model = cls(**{"word_hasher": "sklearn", **meta["params"]})
+        # Saved before these options existed: scikit-learn's hashed columns, no parse votes.
+        model = cls(**{**LEGACY_PARAMS, **meta["params"]})
         expected = {"idf_word", "coef", "intercept"}
         expected |= {"idf_char"} if model.use_char else set()
         expected |= {"idf_context"} if model.context_weight else set()

@@ -22,18 +22,10 @@ PARAMS_FILE = "label_model.npz"
 class RulesModel(Model):
     name = "rules"
 
-    def __init__(self, functions=("all",), aggregator: str = "majority", seed: int = 0,
-                 class_balance=None):
-        self.functions = list(functions)
-        self.aggregator = getattr(aggregator, "value", aggregator)
-        self.seed = seed
-        self.class_balance = class_balance
+    def _setup(self) -> None:
+        self.functions = list(self.functions)
         self._lfs = get_functions(self.functions)
         self._params: LabelModelParams | None = None
-
-    @property
-    def params(self):
-        return {"functions": self.functions, "aggregator": self.aggregator}
 
     def fit(self, X, y=None, sample_weight=None, labels=None) -> RulesModel:
         if self.aggregator == "label_model":

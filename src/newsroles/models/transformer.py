@@ -29,31 +29,12 @@ class TransformerModel(Model):
     name = "transformer"
     process_parallel = False  # torch uses every core itself; tag in one process
 
-    def __init__(self, pretrained: str = "minilm", window: int = 1, quote_state: bool = True,
-                 max_length: int = 128, epochs: float = 3.0, batch_size: int = 16,
-                 gpu_batch_size: int = 64, learning_rate: float = 5e-5,
-                 weight_decay: float = 0.01, warmup_steps: int = 50,
-                 class_weight: str | None = "balanced", early_stopping_patience: int = 2,
-                 predict_batch_size: int = 256, checkpoint_dir: str | None = None,
-                 seed: int = 0):
-        self.pretrained, self.window, self.quote_state = pretrained, window, quote_state
-        self.max_length, self.epochs, self.batch_size = max_length, epochs, batch_size
-        self.gpu_batch_size, self.learning_rate = gpu_batch_size, learning_rate
-        self.weight_decay, self.warmup_steps, self.class_weight = (
-            weight_decay, warmup_steps, class_weight)
-        self.early_stopping_patience = early_stopping_patience
-        self.predict_batch_size, self.checkpoint_dir, self.seed = (
-            predict_batch_size, checkpoint_dir, seed)
+    def _setup(self) -> None:
+        # Where checkpoints go: a place on this machine, not part of the model.
+        self.checkpoint_dir: str | None = None
         self._hf = self._tokenizer = None
         self.training_log: list[dict] = []
         self.keep_checkpoints = False
-
-    @property
-    def params(self):  # checkpoint_dir is a place on this machine, not part of the model
-        keys = ("pretrained", "window", "quote_state", "max_length", "epochs", "batch_size",
-                "gpu_batch_size", "learning_rate", "weight_decay", "warmup_steps",
-                "class_weight", "early_stopping_patience", "predict_batch_size")
-        return {k: getattr(self, k) for k in keys}
 
     # --- inputs ---------------------------------------------------------------------------
     def _encode(self, X, y=None, weights=None):

@@ -1,0 +1,42 @@
+"""`newsroles annotate export`: choose unlabelled sentences with a model's help and write
+them for annotators (Label Studio tasks with the labeling config, or a spreadsheet CSV)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from newsroles.annotation.formats import to_records, write_export
+from newsroles.annotation.select import select_for_annotation
+from newsroles.errors import NewsrolesError
+from newsroles.models.base import MANIFEST_FILE, resolve_model_dir
+from newsroles.schema import read_articles, read_gold
+from newsroles.sentences import split_article
+
+
+def export_batch(model: str | Path, articles_path, gold_path, select: str, n: int, seed: int,
+                 output: str | Path) -> tuple[int, int, list[Path]]:
+    """Choose `n` sentences from articles without gold; returns (sentences, articles, files
+    written)."""
+    from newsroles.tagger import Tagger
+
+    if n < 1:
+        raise NewsrolesError(f"-n must be at least 1, not {n}")
+    out = Path(output)
+    if out.suffix not in (".json", ".csv"):
+        raise NewsrolesError("output must end in .json (Label Studio) or .csv (spreadsheet)",
+                             out)
+    tagger = Tagger.load(model, sources=False)  # suggestions need labels only
+    articles = read_articles(articles_path)
+    by_id = {a.id: a for a in articles}
+    gold_docs = ({g.doc_id for g in read_gold(gold_path, by_id)} if Path(gold_path).exists()
+                 else set())
+    chosen = select_for_annotation(tagger.model, articles, gold_docs, tagger.split_config,
+                                   select, n, seed)
+    sentences = {d: [s.text for s in split_article(d, by_id[d].text,
+                                                   tagger.split_config).sentences]
+                 for d in set(chosen["doc_id"])}
+    digest = hashlib.sha256((resolve_model_dir(model) / MANIFEST_FILE).read_bytes()).hexdigest()
+    written = write_export(to_records(chosen, sentences), out,
+                           f"{tagger.model.name}@{digest[:12]} ({select})")
+    return len(chosen), int(chosen["doc_id"].nunique()), written

@@ -1,0 +1,98 @@
+"""The one atomic writer of the package, and the JSON readers with line-numbered errors.
+
+Every file newsroles writes goes through `atomic_path`: the content goes to a temporary file
+beside the target and is renamed over it, so a crash or a kill never leaves half a file that
+looks whole, and an existing file is never removed before its replacement is in place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from newsroles.errors import NewsrolesError
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path, mode: int = 0o644) -> Iterator[str]:
+    """Yield a temporary path beside `path`; rename it over `path` when the block ends,
+    remove it if the block fails."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        yield tmp
+        os.chmod(tmp, mode)  # mkstemp makes files private; run outputs are for sharing
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text(path: str | Path, text: str) -> None:
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
+
+
+def write_json(path: str | Path, obj) -> None:
+    write_text(path, json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def write_jsonl(path: str | Path, rows) -> None:
+    write_text(path, "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n"
+                             for r in rows))
+
+
+def open_binary(path: str | Path):
+    path = Path(path)
+    if not path.exists():
+        raise NewsrolesError("file not found", path)
+    if path.is_dir():
+        raise NewsrolesError("is a directory, expected a file", path)
+    return path.open("rb")
+
+
+def iter_json_lines(fh, name: object) -> Iterator[tuple[int, dict]]:
+    """Yield (line_number, object) from a binary stream of JSON lines; `name` is what the
+    error messages call it. Blank lines are skipped; an empty stream is an error."""
+    seen_any = False
+    for lineno, raw in enumerate(fh, 1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise NewsrolesError(f"not UTF-8 text (byte {e.start})", name, lineno) from None
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise NewsrolesError(f"not valid JSON ({e.msg})", name, lineno) from None
+        if not isinstance(obj, dict):
+            raise NewsrolesError("expected a JSON object", name, lineno)
+        seen_any = True
+        yield lineno, obj
+    if not seen_any:
+        raise NewsrolesError("empty file: no JSON lines", name)
+
+
+def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict]]:
+    """Yield (line_number, object) for each non-blank line; bad lines raise NewsrolesError."""
+    path = Path(path)
+    with open_binary(path) as fh:
+        yield from iter_json_lines(fh, path)
+
+
+def read_json(path: str | Path):
+    """A whole JSON file; a bad one is a NewsrolesError naming it."""
+    path = Path(path)
+    with open_binary(path) as fh:
+        data = fh.read()
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise NewsrolesError(f"not valid JSON ({e})", path) from None

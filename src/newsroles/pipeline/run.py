@@ -1,0 +1,149 @@
+"""Walk the stage graph into one run directory, serving verified cache entries.
+
+For each stage up to the target (and the stages it needs), in graph order: hash its input
+files, build its key from them, its upstream keys, its config values, its environment and
+its code, serve the cache entry if it is whole or compute and publish it, then copy its
+declared run outputs into the run directory. fingerprints.json records what each stage read,
+timings.json how long each took and whether it came from the cache.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from omegaconf import OmegaConf
+
+from newsroles.errors import NewsrolesError
+from newsroles.io import write_json
+from newsroles.pipeline import evaluate, gold, label, parse, prepare, train
+from newsroles.pipeline.cache import StageCache, code_hash, file_hash, stage_key
+from newsroles.pipeline.stage import Inputs, Stage
+
+# The graph, in an order where every stage comes after those it reads.
+GRAPH: tuple[Stage, ...] = (prepare.STAGE, gold.STAGE, parse.STAGE, label.STAGE, train.STAGE,
+                            evaluate.STAGE)
+STAGES = {s.name: s for s in GRAPH}
+# The stage each Hydra task runs up to.
+TARGETS = {"run": "evaluate", "prepare": "prepare", "label": "label", "train": "train",
+           "evaluate": "evaluate"}
+
+
+@dataclass(frozen=True)
+class StageResult:
+    stage: str
+    key: str
+    path: Path  # the verified cache entry holding the stage's outputs
+    cached: bool
+    seconds: float
+    reads: dict
+
+
+def plan(cfg, target: str) -> list[Stage]:
+    """The enabled stages the target needs, in graph order."""
+    if target not in STAGES:
+        raise NewsrolesError(f"unknown stage {target!r} (known: {', '.join(STAGES)})")
+    needed: set[str] = set()
+    todo = [target]
+    while todo:
+        name = todo.pop()
+        stage = STAGES[name]
+        if name in needed or not stage.enabled(cfg, target):
+            continue
+        needed.add(name)
+        todo.extend(stage.reads)
+    return [s for s in GRAPH if s.name in needed]
+
+
+def config_values(cfg, keys) -> dict:
+    """The values of dotted config keys, resolved, enums as strings (null when absent)."""
+    out = {}
+    for key in keys:
+        node = OmegaConf.select(cfg, key, default=None)
+        out[key] = (OmegaConf.to_container(node, resolve=True, enum_to_str=True)
+                    if OmegaConf.is_config(node) else getattr(node, "value", node))
+    return out
+
+
+def stage_key_for(stage: Stage, cfg, upstream: dict[str, str]) -> tuple[str, dict, dict]:
+    """(key, file reads, input files) of a stage under this config and these upstream keys."""
+    files = {name: Path(str(p)) for name, p in stage.files(cfg).items()}
+    reads = {name: {"path": str(p), "sha256": file_hash(p)} for name, p in files.items()}
+    code = code_hash((stage.module, *stage.code(cfg)))
+    key = stage_key(stage.name, code, files={k: v["sha256"] for k, v in reads.items()},
+                    upstream=upstream, config=config_values(cfg, stage.config),
+                    environment=stage.environment(cfg))
+    return key, reads, files
+
+
+def run_stages(cfg, target: str) -> dict[str, StageResult]:
+    cache = StageCache(cfg.paths.cache)
+    results: dict[str, StageResult] = {}
+    for stage in plan(cfg, target):
+        t0 = time.perf_counter()
+        upstream = {r: results[r] for r in stage.reads if r in results}
+        key, reads, files = stage_key_for(stage, cfg, {r: u.key for r, u in upstream.items()})
+        entry = cache.get(stage.name, key, stage.outputs)
+        cached = entry is not None
+        if entry is None:
+            inputs = Inputs(cfg, {r: u.path for r, u in upstream.items()}, files,
+                            cache.root, key)
+            entry = cache.put(stage.name, key, lambda tmp: stage.compute(inputs, tmp),
+                              stage.outputs)
+        results[stage.name] = StageResult(stage.name, key, entry, cached,
+                                          time.perf_counter() - t0, reads)
+    return results
+
+
+def stage_entries(cfg, target: str) -> dict[str, Path]:
+    """The verified cache entries of the stages up to `target` (computed where missing),
+    for notebooks and benchmarks that read a stage's outputs directly."""
+    return {name: r.path for name, r in run_stages(cfg, target).items()}
+
+
+def _copy(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    if src.is_dir():
+        shutil.copytree(src, dst, dirs_exist_ok=False)
+    else:
+        shutil.copy2(src, dst)
+
+
+def run_pipeline(cfg, run_dir: Path, target: str = "evaluate") -> dict:
+    """Run the stages up to `target` into `run_dir`; return {stage: timing/cache info}."""
+    results = run_stages(cfg, target)
+    fingerprints, record = {}, {}
+    for name, r in results.items():
+        stage = STAGES[name]
+        for output, dest in stage.run_outputs.items():
+            _copy(r.path / output, run_dir / dest)
+        summary = stage.summary(r.path) if stage.summary else {}
+        if r.reads or summary:
+            fingerprints[name] = {**r.reads, **summary}
+        record[name] = {"seconds": round(r.seconds, 3), "cached": r.cached, "key": r.key}
+    fingerprints["stage_keys"] = {k: v["key"] for k, v in record.items()}
+    write_json(run_dir / "fingerprints.json", fingerprints)
+    write_json(run_dir / "timings.json", record)
+    return record
+
+
+def resolved_config_yaml(cfg) -> str:
+    return OmegaConf.to_yaml(cfg, resolve=True)
+
+
+def summary_line(run_dir: Path) -> str | None:
+    metrics = run_dir / "metrics.json"
+    if not metrics.exists():
+        return None
+    m = json.loads(metrics.read_text())
+    lo, hi = m["macro_f1_ci"]
+    split = m["split"]
+    if "cv" in m:
+        split = f"cross-validation fold {m['cv']['fold']} of {m['cv']['folds']}"
+    return (
+        f"{m['model']} on {m.get('data', 'gold')} {split}: macro-F1 {m['macro_f1']:.3f} "
+        f"[{lo:.3f}, {hi:.3f}], accuracy {m['accuracy']:.3f}, n={m['n']}"
+    )

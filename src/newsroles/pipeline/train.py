@@ -1,0 +1,118 @@
+"""train: fit the configured model on gold-train and/or weak labels.
+
+Reads the sentence table with its gold labels and parse, and the label stage's votes and
+weak labels. Writes model/ (a self-contained model folder) and training.json (what it saw).
+
+Weak labels are used only for sentences of articles outside gold dev and test (and, under
+cross-validation, the held-out fold), so nothing about the held-out articles reaches the
+model.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from pathlib import Path
+
+import numpy as np
+from omegaconf import OmegaConf
+
+from newsroles import LABELS
+from newsroles.errors import NewsrolesError
+from newsroles.labelspace import fold_index
+from newsroles.models.base import build_model, model_module
+from newsroles.pipeline import label
+from newsroles.pipeline.stage import Inputs, Stage
+from newsroles.pipeline.tables import sentence_table
+
+SOURCES = ("gold", "weak", "both")
+
+
+def training_rows(
+    table, weak_labels: np.ndarray, source: str, weak_weight: float,
+    votes: np.ndarray | None = None, weak_min_votes: int = 0,
+    data_labels=LABELS, fold: dict | None = None,
+):
+    """Select training sentences: returns (row indices, label strings, sample weights).
+
+    Weak labels (our four) are folded into the data's label set where it differs.
+
+    With weak_min_votes > 0, a weakly labelled sentence needs that many labeling-function
+    votes: a sentence every function abstained on is `background` by default, which is
+    right for most but wrong for the acts and reports the functions miss.
+    """
+    if source not in SOURCES:
+        raise NewsrolesError(f"train.source={source!r}: expected one of {', '.join(SOURCES)}")
+    split = table["split"].to_numpy(dtype=object)
+    gold = table["gold_label"].to_numpy(dtype=object)
+    is_gold_train = (split == "train") & table["gold_label"].notna().to_numpy()
+    # Every article in a split other than train (dev, test, a cross-validation fold's
+    # reserved test) is held out: none of its sentences train the model.
+    held_out = np.array([s is not None and s == s and s != "train" for s in split], dtype=bool)
+    idx, y, w = [], [], []
+    if source in ("gold", "both"):
+        rows = np.flatnonzero(is_gold_train)
+        idx.append(rows), y.append(gold[rows]), w.append(np.ones(len(rows)))
+    if source in ("weak", "both"):
+        mask = ~held_out if source == "weak" else ~held_out & ~is_gold_train
+        if weak_min_votes and votes is not None:
+            mask &= (votes >= 0).sum(axis=1) >= weak_min_votes
+        rows = np.flatnonzero(mask)
+        idx.append(rows)
+        to_data = fold_index(LABELS, list(data_labels), fold or {})
+        y.append(np.asarray(data_labels, dtype=object)[to_data[weak_labels[rows]]])
+        w.append(np.full(len(rows), weak_weight))
+    return np.concatenate(idx), np.concatenate(y), np.concatenate(w)
+
+
+def compute(inputs: Inputs, out: Path) -> None:
+    cfg = inputs.cfg
+    table = sentence_table(inputs, with_parse=True)
+    votes, weak_labels, _ = label.load_votes(inputs["label"])
+    model_cfg = OmegaConf.to_container(cfg.model, resolve=True, enum_to_str=True)
+    train_cfg = OmegaConf.to_container(cfg.train, resolve=True, enum_to_str=True)
+    model = build_model(model_cfg, seed=cfg.seed)
+    data_labels = list(cfg.data.labels)
+    idx, y, w = training_rows(
+        table, weak_labels, train_cfg["source"], train_cfg["weak_weight"],
+        votes, train_cfg["weak_min_votes"], data_labels, dict(cfg.data.fold),
+    )
+    if len(idx) == 0:
+        raise NewsrolesError(f"no training sentences for train.source={train_cfg['source']}")
+    fit_kwargs = {}
+    if "eval_set" in inspect.signature(model.fit).parameters:
+        # Early stopping reads gold dev, never test.
+        dev = (table["split"] == "dev") & table["gold_label"].notna()
+        fit_kwargs["eval_set"] = (table[dev].reset_index(drop=True),
+                                  table.loc[dev, "gold_label"].tolist())
+    # Machine-local working folders (not part of the saved model).
+    if hasattr(model, "checkpoint_dir"):
+        model.checkpoint_dir = str(inputs.work_dir / "checkpoints" / inputs.key)
+    if hasattr(model, "cache_dir") and model.cache_dir is None:
+        model.cache_dir = str(inputs.work_dir / "embeddings")
+    model.fit(table.iloc[idx].reset_index(drop=True), y, sample_weight=w,
+              labels=data_labels, **fit_kwargs)
+    model.save(out / "model",
+               preprocessing=OmegaConf.to_container(cfg.data.sentences, resolve=True))
+    counts = {lab: int((y == lab).sum()) for lab in data_labels}
+    info = {"source": train_cfg["source"], "n": int(len(idx)), "label_counts": counts}
+    if getattr(model, "training_log", None):
+        info["log"] = model.training_log  # per-epoch loss and dev macro-F1
+    (out / "training.json").write_text(json.dumps(info, indent=2) + "\n")
+
+
+def enabled(cfg, target: str) -> bool:
+    # `newsroles evaluate eval.model=RUN` scores a saved model: nothing to train.
+    return not (target == "evaluate" and cfg.eval.get("model"))
+
+
+STAGE = Stage(
+    name="train",
+    compute=compute,
+    reads=("prepare", "gold", "parse", "label"),
+    config=("model", "train", "seed", "data.labels", "data.fold", "data.sentences"),
+    outputs=("model", "training.json"),
+    run_outputs={"model": "model", "training.json": "training.json"},
+    code=lambda cfg: (model_module(cfg.model.name),),
+    enabled=enabled,
+)
