@@ -44,7 +44,7 @@ def main() -> None:
     ap.add_argument("--runs", default=str(ROOT / "runs"))
     ap.add_argument("overrides", nargs="*", help="extra overrides for every command")
     args = ap.parse_args()
-    polnear = [f"data=polnear", f"data.path={Path(args.polnear).resolve()}"]
+    polnear = ["data=polnear", f"data.path={Path(args.polnear).resolve()}"]
     common = [f"paths.runs={args.runs}", *args.overrides]
     ours = newsroles("run", *common)
     folded = newsroles("evaluate", f"eval.model={ours}", *polnear, *common)

@@ -45,8 +45,8 @@ def main() -> None:
     import torch
 
     from newsroles.models.encoders import device, length_sorted_batches, sentence_inputs
-    from newsroles.sentences import split_sentences_given
     from newsroles.schema import SENTENCE_COLUMNS, with_context
+    from newsroles.sentences import split_sentences_given
     from newsroles.tagger import Tagger
 
     tagger = Tagger.load(args.model, sources=False)  # the classifier alone

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import FIXTURES, cli
 
 HELD_BACK = ("trade_deal", "storm_coast")  # gold exists but the loop starts without it

@@ -3,6 +3,7 @@
 import json
 
 from conftest import ROOT
+
 from newsroles.agreement import agreement
 from newsroles.datacheck import check
 from newsroles.io import iter_jsonl

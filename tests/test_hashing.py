@@ -9,8 +9,8 @@ import re
 import numpy as np
 import pytest
 
-from newsroles.models.hashing import WordNgramHasher
 from newsroles.config import LinearModelConfig
+from newsroles.models.hashing import WordNgramHasher
 
 WORDS_AND_MARKS = LinearModelConfig().token_pattern
 

@@ -8,8 +8,8 @@ import subprocess
 from html.parser import HTMLParser
 
 import pytest
-
 from conftest import FIXTURES, cli
+
 from newsroles.html_page import page, safe_filename
 
 RECORDS = [

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 
 from newsroles import LABEL2ID
+from newsroles.errors import NewsrolesError
 from newsroles.labeling.aggregate import aggregate
 from newsroles.labeling.analysis import lf_summary
 from newsroles.labeling.functions import ABSTAIN, REGISTRY, get_functions
-from newsroles.errors import NewsrolesError
 
 
 def rec(text, open_start=False):
@@ -299,9 +299,8 @@ HARD_TEXTS = [
 def corpus_records():
     from pathlib import Path
 
-    from newsroles.schema import read_articles
+    from newsroles.schema import read_articles, with_context
     from newsroles.sentences import split_article
-    from newsroles.schema import with_context
 
     raw = Path(__file__).resolve().parents[1] / "data/raw/wikinews.jsonl"
     records = []

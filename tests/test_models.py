@@ -4,15 +4,14 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import FIXTURES
 
 from newsroles import LABELS
 from newsroles.errors import NewsrolesError
 from newsroles.models import build_model, load_model
-from newsroles.schema import read_articles, read_gold
 from newsroles.pipeline.prepare import split_articles
+from newsroles.schema import read_articles, read_gold
 from newsroles.sentences import SplitConfig
-
-from conftest import FIXTURES
 
 
 @pytest.fixture(scope="module")

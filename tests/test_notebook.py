@@ -3,9 +3,9 @@ their outputs stripped."""
 
 import nbformat
 import pytest
+from conftest import ROOT, run_in_process
 from nbclient import NotebookClient
 
-from conftest import ROOT, run_in_process
 from newsroles.runs import load_runs
 
 NOTEBOOKS = [ROOT / "notebooks" / "compare_runs.ipynb", ROOT / "notebooks" / "error_analysis.ipynb"]

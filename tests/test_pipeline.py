@@ -1,8 +1,8 @@
 import json
 
 import pytest
-
 from conftest import ROOT, cli, fixture_overrides, run_in_process
+
 from newsroles.errors import NewsrolesError
 
 
@@ -46,9 +46,10 @@ def test_second_run_reuses_every_stage_and_gives_same_metrics(tmp_path):
 
 
 def test_training_sources(tmp_path):
-    from newsroles.pipeline.train import training_rows
     import numpy as np
     import pandas as pd
+
+    from newsroles.pipeline.train import training_rows
 
     table = pd.DataFrame({
         "split": ["train", "train", None, "dev", "test"],

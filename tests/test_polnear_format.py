@@ -8,7 +8,6 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, cli, compose_config, run_in_process
 
 FOLD = {"policy_statement": "other", "background": "other"}

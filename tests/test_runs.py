@@ -8,8 +8,8 @@ import shutil
 
 import numpy as np
 import pytest
-
 from conftest import ROOT, cli, fixture_overrides
+
 from newsroles import LABELS, runs
 from newsroles.errors import NewsrolesError
 from newsroles.evaluation import paired_bootstrap
@@ -125,7 +125,7 @@ def test_rerun_recreates_a_run_from_its_saved_config(tmp_path):
     old = runs_root / first.stdout.strip().splitlines()[-1].split("/")[-1]
     again = cli("rerun", str(old))
     assert again.returncode == 0, again.stderr[-2000:]
-    assert f"reproduced exactly: macro-F1" in again.stdout
+    assert "reproduced exactly: macro-F1" in again.stdout
     new = runs_root / again.stdout.strip().splitlines()[-2].split("/")[-1]
     assert new != old and (new / "metrics.json").exists()
     # Every stage was computed again (a fresh cache), not read back from the first run's.

@@ -2,7 +2,12 @@ from pathlib import Path
 
 import pytest
 
-from newsroles.sentences import SplitConfig, quote_balance, split_article, split_sentences_given
+from newsroles.sentences import (
+    SplitConfig,
+    quote_balance,
+    split_article,
+    split_sentences_given,
+)
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "examples" / "rubio_bukele_2025-02-03.txt"
 

@@ -12,10 +12,15 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, compose_config, fixture_overrides, run_in_process
+
 from newsroles.pipeline.cache import (
-    MANIFEST, StageCache, code_hash, module_closure, stage_key, verify_entry,
+    MANIFEST,
+    StageCache,
+    code_hash,
+    module_closure,
+    stage_key,
+    verify_entry,
 )
 from newsroles.pipeline.run import GRAPH, STAGES, plan
 

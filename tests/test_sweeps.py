@@ -8,8 +8,8 @@ import json
 import pandas as pd
 import pytest
 import yaml
-
 from conftest import cli, fixture_overrides
+
 from newsroles.crossval import RESERVED, cv_splits
 from newsroles.errors import NewsrolesError
 

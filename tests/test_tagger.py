@@ -3,11 +3,10 @@ import io
 import json
 
 import pytest
-
 from conftest import ROOT, cli
+
 from newsroles import LABELS, Tagger
 from newsroles.cli import main
-from newsroles.errors import NewsrolesError
 
 SEED = ROOT.parent / "shared" / "examples" / "rubio_bukele_2025-02-03.txt"
 ARTICLE = (

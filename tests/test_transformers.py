@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, cli, fixture_overrides, run_in_process
 
 pytest.importorskip("transformers")

@@ -77,7 +77,11 @@ def compute_metrics(
     y_true, y_pred, n_resamples: int = 1000, confidence: float = 0.95, seed: int = 0,
     labels=LABELS,
 ) -> dict:
-    from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
+    from sklearn.metrics import (
+        accuracy_score,
+        confusion_matrix,
+        precision_recall_fscore_support,
+    )
 
     labels = list(labels)
     k = len(labels)

@@ -11,9 +11,8 @@ import numpy as np
 import pandas as pd
 
 from newsroles.models.base import load_model, resolve_model_dir
-from newsroles.sentences import SplitConfig, split_article, split_sentences_given
 from newsroles.schema import SENTENCE_COLUMNS, with_context
-
+from newsroles.sentences import SplitConfig, split_article, split_sentences_given
 
 # The tagger and encoder a worker process uses (inherited from the parent under fork).
 _WORKER_TAGGER: Tagger | None = None
@@ -123,7 +122,6 @@ class Tagger:
     def _tag_parallel(self, docs: Iterable[dict], batch_size: int, jobs: int,
                       encode: Callable | None) -> Iterator[tuple[Any, int, int]]:
         import multiprocessing as mp
-
         from collections import deque
 
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"

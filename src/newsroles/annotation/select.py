@@ -44,8 +44,8 @@ def rank(proba: np.ndarray, strategy: str, seed: int = 0,
 
 def candidate_sentences(articles, gold_docs: set[str], split_config) -> pd.DataFrame:
     """Sentence table (prepare's columns) of the articles without gold labels."""
-    from newsroles.sentences import split_article
     from newsroles.schema import SENTENCE_COLUMNS, with_context
+    from newsroles.sentences import split_article
 
     rows: list[dict] = []
     for a in articles:

@@ -6,11 +6,16 @@ from __future__ import annotations
 import re
 
 from newsroles.labeling.base import (
-    ATTRIBUTION, BACKGROUND, DIGITS, POLICY, QUOTE, labeling_function,
+    BACKGROUND,
+    DIGITS,
+    labeling_function,
 )
 from newsroles.labeling.vocab import (
-    ACT_LEMMAS, ACT_NOUN_LEMMAS, ACT_NOUNS, ACT_VERBS, AUTHORITY, AUTHORITY_WORDS, PARENTHETICAL,
-    QUOTED_SPAN, REPORT_CLAUSE, REPORT_LEMMAS, REPORT_VERBS, SPEECH_NEAR_QUOTE, STANCE_LEMMAS, rx,
+    ACT_LEMMAS,
+    REPORT_LEMMAS,
+    SPEECH_NEAR_QUOTE,
+    STANCE_LEMMAS,
+    rx,
 )
 
 # --- background: events, biography, statistics, results ----------------------------------

@@ -1,9 +1,9 @@
 """What a labeling function is, and the decorator that marks one.
 
 A labeling function takes a sentence record (a mapping with at least ``text``,
-``quote_open_start`` and ``has_quote_marks``; see newsroles.schema; with
-``_parse`` for the functions that read the dependency parse) and votes one label id from
-``newsroles.LABEL2ID`` or abstains (``ABSTAIN``). They are heuristics for weak labels and
+``quote_open_start`` and ``has_quote_marks``; see newsroles.schema; with ``_parse``,
+schema.PARSE_COLUMN, for the functions that read the dependency parse) and votes one label
+id from ``newsroles.LABEL2ID`` or abstains (``ABSTAIN``). They are heuristics for weak labels and
 for the `rules` model, never a source of gold labels.
 """
 

@@ -17,7 +17,13 @@ from types import ModuleType
 from newsroles.errors import NewsrolesError
 from newsroles.labeling import background, official_acts, quotation, reporting
 from newsroles.labeling.base import (
-    ABSTAIN, ATTRIBUTION, BACKGROUND, POLICY, QUOTE, LabelingFunction, labeling_function,
+    ABSTAIN,
+    ATTRIBUTION,
+    BACKGROUND,
+    POLICY,
+    QUOTE,
+    LabelingFunction,
+    labeling_function,
     sentence_words,
 )
 

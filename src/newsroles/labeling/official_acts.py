@@ -5,11 +5,22 @@ from __future__ import annotations
 
 import re
 
-from newsroles.labeling.base import ATTRIBUTION, BACKGROUND, POLICY, QUOTE, labeling_function
+from newsroles.labeling.base import (
+    POLICY,
+    labeling_function,
+)
 from newsroles.labeling.vocab import (
-    ACT_LEMMAS, ACT_NOUN_LEMMAS, ACT_NOUNS, ACT_VERBS, AUTHORITY, AUTHORITY_WORDS, COURT_WORDS,
-    PARENTHETICAL, STRONG_ACT_LEMMAS,
-    QUOTED_SPAN, REPORT_CLAUSE, REPORT_LEMMAS, REPORT_VERBS, SPEECH_NEAR_QUOTE, STANCE_LEMMAS, rx,
+    ACT_LEMMAS,
+    ACT_NOUN_LEMMAS,
+    ACT_NOUNS,
+    ACT_VERBS,
+    AUTHORITY,
+    AUTHORITY_WORDS,
+    COURT_WORDS,
+    REPORT_LEMMAS,
+    SPEECH_NEAR_QUOTE,
+    STRONG_ACT_LEMMAS,
+    rx,
 )
 
 # --- official acts of public authorities -------------------------------------------------

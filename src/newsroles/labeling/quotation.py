@@ -6,11 +6,15 @@ from __future__ import annotations
 import re
 
 from newsroles.labeling.base import (
-    ATTRIBUTION, BACKGROUND, POLICY, QUOTE, QUOTE_MARKS, labeling_function, sentence_words,
+    BACKGROUND,
+    QUOTE,
+    QUOTE_MARKS,
+    labeling_function,
+    sentence_words,
 )
 from newsroles.labeling.vocab import (
-    ACT_LEMMAS, ACT_NOUN_LEMMAS, ACT_NOUNS, ACT_VERBS, AUTHORITY, AUTHORITY_WORDS, PARENTHETICAL,
-    QUOTED_SPAN, REPORT_CLAUSE, REPORT_LEMMAS, REPORT_VERBS, SPEECH_NEAR_QUOTE, STANCE_LEMMAS, rx,
+    QUOTED_SPAN,
+    SPEECH_NEAR_QUOTE,
 )
 
 # --- quotation marks and the carried quotation state -------------------------------------

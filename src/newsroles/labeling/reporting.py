@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import re
 
-from newsroles.labeling.base import ATTRIBUTION, BACKGROUND, POLICY, QUOTE, labeling_function
+from newsroles.labeling.base import (
+    ATTRIBUTION,
+    labeling_function,
+)
 from newsroles.labeling.vocab import (
+    ACT_NOUN_LEMMAS,
     COURT_WORDS,
-    ACT_LEMMAS, ACT_NOUN_LEMMAS, ACT_NOUNS, ACT_VERBS, AUTHORITY, AUTHORITY_WORDS, PARENTHETICAL,
-    QUOTED_SPAN, REPORT_CLAUSE, REPORT_LEMMAS, REPORT_VERBS, SPEECH_NEAR_QUOTE, STANCE_LEMMAS, rx,
+    PARENTHETICAL,
+    REPORT_LEMMAS,
+    REPORT_VERBS,
+    STANCE_LEMMAS,
+    rx,
 )
 
 # --- reporting: verbs with a clause, parentheticals, citations, hedges --------------------

@@ -61,9 +61,10 @@ def _lf_vote_features(X, names: list[str]) -> sp.csr_matrix:
     sentence, at fit and at tagging time (a few hundred sentences/s)."""
     from newsroles.labeling.aggregate import apply_lfs
     from newsroles.labeling.functions import get_functions
+    from newsroles.schema import PARSE_COLUMN
 
     columns = ["text", "quote_open_start", "quote_open_end", "has_quote_marks", "interview_turn",
-               "_parse"]
+               PARSE_COLUMN]
     columns = [c for c in columns if c in X]
     records = [dict(zip(columns, row)) for row in zip(*(X[c].tolist() for c in columns))]
     votes = apply_lfs(records, get_functions(names))

@@ -12,7 +12,12 @@ from pathlib import Path
 import numpy as np
 
 from newsroles.errors import NewsrolesError
-from newsroles.labeling.aggregate import LabelModelParams, aggregate, apply_lfs, fit_label_model
+from newsroles.labeling.aggregate import (
+    LabelModelParams,
+    aggregate,
+    apply_lfs,
+    fit_label_model,
+)
 from newsroles.labeling.functions import get_functions
 from newsroles.models.base import Model
 

@@ -21,7 +21,11 @@ import numpy as np
 from newsroles.errors import NewsrolesError
 from newsroles.models.base import Model, training_labels
 from newsroles.models.encoders import (
-    device, length_sorted_batches, offline, resolve_pretrained, sentence_inputs,
+    device,
+    length_sorted_batches,
+    offline,
+    resolve_pretrained,
+    sentence_inputs,
 )
 
 
@@ -54,8 +58,12 @@ class TransformerModel(Model):
         offline()
         import torch
         from transformers import (
-            AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding,
-            EarlyStoppingCallback, Trainer, TrainingArguments, set_seed,
+            AutoModelForSequenceClassification,
+            AutoTokenizer,
+            DataCollatorWithPadding,
+            EarlyStoppingCallback,
+            TrainingArguments,
+            set_seed,
         )
 
         from newsroles.evaluation import macro_f1

@@ -20,7 +20,12 @@ from newsroles.errors import NewsrolesError
 from newsroles.evaluation import compute_metrics, plot_confusion
 from newsroles.labelspace import fold_labels, fold_proba, ordered_labels
 from newsroles.models.base import (
-    MANIFEST_FILE, MODEL_FILE, load_model, model_module, resolve_model_dir, verify_model_dir,
+    MANIFEST_FILE,
+    MODEL_FILE,
+    load_model,
+    model_module,
+    resolve_model_dir,
+    verify_model_dir,
 )
 from newsroles.pipeline import gold
 from newsroles.pipeline.stage import Inputs, Stage

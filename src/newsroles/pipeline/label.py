@@ -22,7 +22,12 @@ from newsroles import LABELS
 from newsroles.config import LabelModelConfig
 from newsroles.errors import NewsrolesError
 from newsroles.evaluation import compute_metrics
-from newsroles.labeling.aggregate import LabelModelParams, aggregate, apply_lfs, fit_label_model
+from newsroles.labeling.aggregate import (
+    LabelModelParams,
+    aggregate,
+    apply_lfs,
+    fit_label_model,
+)
 from newsroles.labeling.analysis import coverage_of_set, lf_summary
 from newsroles.labeling.functions import get_functions
 from newsroles.labelspace import fold_index

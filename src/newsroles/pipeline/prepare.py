@@ -15,7 +15,12 @@ from pathlib import Path
 from newsroles.errors import NewsrolesError
 from newsroles.pipeline.stage import Inputs, Stage
 from newsroles.schema import (
-    GOLD_COLUMNS, SENTENCE_COLUMNS, Article, read_articles, read_sentence_files, with_context,
+    GOLD_COLUMNS,
+    SENTENCE_COLUMNS,
+    Article,
+    read_articles,
+    read_sentence_files,
+    with_context,
 )
 from newsroles.sentences import SplitConfig, split_article, split_sentences_given
 

@@ -1,0 +1,100 @@
+"""Runs side by side: per-class tables, paired bootstrap on the same sentences, and the
+errors of one run with their context."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsroles.runs.read import load_metrics, load_predictions
+
+
+def per_class_table(paths: list[str | Path]):
+    """Per-class precision/recall/F1 of several runs side by side (rows: class, metric)."""
+    import pandas as pd
+
+    cols = {}
+    for p in paths:
+        m = load_metrics(p)
+        name = Path(p).name
+        for label, scores in m["per_class"].items():
+            for metric in ("precision", "recall", "f1"):
+                cols.setdefault(name, {})[(label, metric)] = scores[metric]
+        cols[name][("macro", "f1")] = m["macro_f1"]
+        cols[name][("accuracy", "")] = m["accuracy"]
+    return pd.DataFrame(cols)
+
+
+def aligned_predictions(paths: list[str | Path]):
+    """The runs' predictions on the same sentences, one column per run (joined on
+    doc_id + sentence index); raises if the runs were scored on different sentences."""
+    from newsroles.errors import NewsrolesError
+
+    base = None
+    for p in paths:
+        df = load_predictions(p).set_index(["doc_id", "sent_idx"])
+        if base is None:
+            base = df[["text", "gold"]].copy()
+        elif len(df) != len(base) or not df.index.sort_values().equals(base.index.sort_values()):
+            raise NewsrolesError(
+                f"{p}: scored on other sentences than {paths[0]} (a paired comparison needs "
+                "the same split of the same data)"
+            )
+        elif not (df.loc[base.index, "gold"] == base["gold"]).all():
+            raise NewsrolesError(f"{p}: gold labels differ from {paths[0]}'s on the same sentences")
+        base[Path(p).name] = df.loc[base.index, "pred"]
+    return base.reset_index()
+
+
+def compare_runs(paths: list[str | Path], n_resamples: int = 1000, confidence: float = 0.95,
+                 seed: int = 0):
+    """Each run against the first on the same test sentences: macro-F1 difference with its
+    paired-bootstrap interval, and whether it is larger than the interval (significant)."""
+    import pandas as pd
+
+    from newsroles.evaluation import paired_bootstrap
+
+    preds = aligned_predictions(paths)
+    labels = list(load_metrics(paths[0])["per_class"])
+    base = Path(paths[0]).name
+    rows = []
+    for p in paths[1:]:
+        name = Path(p).name
+        r = paired_bootstrap(preds["gold"], preds[name], preds[base], n_resamples,
+                             confidence, seed, labels)
+        rows.append({"run": name, "against": base, "diff_macro_f1": r["diff"],
+                     "ci_lo": r["ci"][0], "ci_hi": r["ci"][1],
+                     "significant": r["significant"], "p_sign_flip": r["p_sign_flip"],
+                     "n": r["n"],
+                     "disagree": int((preds[name] != preds[base]).sum())})
+    return pd.DataFrame(rows)
+
+
+def disagreements(path_a: str | Path, path_b: str | Path):
+    """The sentences two runs label differently, with the gold label."""
+    preds = aligned_predictions([path_a, path_b])
+    a, b = Path(path_a).name, Path(path_b).name
+    return preds[preds[a] != preds[b]].reset_index(drop=True)
+
+
+def errors_with_context(path: str | Path, context: int = 1):
+    """A run's wrong predictions, each with the sentences around it in its article (from
+    the same predictions file: every sentence of a scored article is scored)."""
+    preds = load_predictions(path).sort_values(["doc_id", "sent_idx"]).reset_index(drop=True)
+    text = preds.set_index(["doc_id", "sent_idx"])["text"]
+
+    def around(row, offsets):
+        return " ".join(text.get((row.doc_id, row.sent_idx + o), "") for o in offsets).strip()
+
+    wrong = preds[~preds["correct"].astype(bool)].copy()
+    wrong["before"] = [around(r, range(-context, 0)) for r in wrong.itertuples()]
+    wrong["after"] = [around(r, range(1, context + 1)) for r in wrong.itertuples()]
+    wrong["confidence"] = [r["scores"][r["pred"]] for _, r in wrong.iterrows()]
+    cols = ["doc_id", "sent_idx", "gold", "pred", "confidence", "before", "text", "after"]
+    return wrong[cols].reset_index(drop=True)
+
+
+def error_pairs(path: str | Path):
+    """How many sentences of each gold class went to each wrong class, most first."""
+    wrong = errors_with_context(path, context=0)
+    counts = wrong.groupby(["gold", "pred"]).size().rename("n").reset_index()
+    return counts.sort_values("n", ascending=False).reset_index(drop=True)
