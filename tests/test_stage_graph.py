@@ -280,3 +280,27 @@ def test_keys_change_with_every_part():
                         ("config", {"x": 2}), ("environment", {"parser": "v2"})):
         assert stage_key("s", "code", **{**base, part: value}) != k
     assert stage_key("s", "code2", **base) != k and stage_key("t", "code", **base) != k
+
+
+def test_two_runs_at_once_on_one_runs_root(tmp_path):
+    """Two `newsroles run` processes started together on one cold runs root both finish,
+    with the same metrics, and leave only whole cache entries and no temporary folders."""
+    runs = tmp_path / "runs"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    procs = [subprocess.Popen([sys.executable, "-m", "newsroles.cli", "run",
+                               *fixture_overrides(runs), "model.lf_parse=false"],
+                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    for p, (out, err) in zip(procs, outs):
+        assert p.returncode == 0, err[-2000:]
+        assert "damaged" not in err
+    run_dirs = [Path(out.strip().splitlines()[-1]) for out, _ in outs]
+    assert run_dirs[0] != run_dirs[1]
+    a, b = ((d / "metrics.json").read_bytes() for d in run_dirs)
+    assert a == b
+    cache = runs / ".cache"
+    for stage in STAGES:
+        entries = list((cache / stage).iterdir())
+        assert [e for e in entries if e.name.startswith(".")] == []
+        assert len(entries) == 1 and verify_entry(entries[0], STAGES[stage].outputs) is None

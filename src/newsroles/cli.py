@@ -1,7 +1,7 @@
 """The `newsroles` command.
 
 Hydra tasks (config-driven, one run directory each):
-    newsroles run [overrides]          prepare -> label -> train -> evaluate
+    newsroles run [overrides]          prepare, gold, parse -> label -> train -> evaluate
     newsroles prepare|label|train|evaluate [overrides]
 Plain subcommands:
     newsroles rerun RUN [overrides]    the same run again, from its saved overrides
