@@ -304,3 +304,22 @@ def test_two_runs_at_once_on_one_runs_root(tmp_path):
         entries = list((cache / stage).iterdir())
         assert [e for e in entries if e.name.startswith(".")] == []
         assert len(entries) == 1 and verify_entry(entries[0], STAGES[stage].outputs) is None
+
+
+def test_a_library_upgrade_changes_the_keys_of_the_stages_that_run_it(tmp_path, monkeypatch):
+    from importlib import metadata
+
+    from newsroles.pipeline.run import stage_key_for
+
+    cfg = compose_config(fixture_overrides(tmp_path))
+    stage = STAGES["prepare"]
+    before = stage_key_for(stage, cfg, {})[0]
+    real = metadata.version
+
+    def upgraded(name):
+        return lambda n: "99.0" if n == name else real(n)
+
+    monkeypatch.setattr(metadata, "version", upgraded("syntok"))  # the sentence splitter
+    assert stage_key_for(stage, cfg, {})[0] != before
+    monkeypatch.setattr(metadata, "version", upgraded("torch"))  # prepare runs no torch
+    assert stage_key_for(stage, cfg, {})[0] == before

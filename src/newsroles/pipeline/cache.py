@@ -169,6 +169,20 @@ def code_hash(roots: Iterable[str], package_dir: Path = _PACKAGE_DIR) -> str:
     return h.hexdigest()[:16]
 
 
+def library_versions(names) -> dict[str, str | None]:
+    """The installed version of each distribution (None if it is not installed), and
+    Python's: what a stage runs besides newsroles' own code."""
+    from importlib import metadata
+
+    versions: dict[str, str | None] = {"python": ".".join(map(str, sys.version_info[:3]))}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
 def stage_key(stage: str, code: str, **parts) -> str:
     payload = json.dumps({"stage": stage, "version": __version__, "code": code, **parts},
                          sort_keys=True, default=str)

@@ -119,4 +119,6 @@ STAGE = Stage(
     outputs=OUTPUTS,
     run_outputs={name: name for name in OUTPUTS},
     code=code,
+    libraries=("numpy", "scipy", "scikit-learn", "pandas", "datasets", "pyarrow", "torch",
+               "transformers", "matplotlib"),
 )

@@ -76,5 +76,6 @@ STAGE = Stage(
     files=files,
     config=("data.format", "fold", "folds"),
     outputs=(GOLD_FILE,),
+    libraries=("datasets", "pyarrow", "pandas"),
     summary=summary,
 )

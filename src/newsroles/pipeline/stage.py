@@ -47,6 +47,9 @@ class Stage:
     run_outputs: Mapping[str, str] = field(default_factory=dict)
     # What else its result depends on that is neither config nor code (a parser version).
     environment: Callable[[object], dict] = _nothing
+    # Installed distributions whose code it runs: their versions enter the key (newsroles'
+    # own code is hashed from source instead; see cache.py).
+    libraries: tuple[str, ...] = ()
     # Modules beyond its own that it runs, chosen by the config (a model's class).
     code: Callable[[object], tuple[str, ...]] = _no_code
     # Whether it runs at all for this config and target stage.

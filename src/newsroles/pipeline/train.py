@@ -101,6 +101,18 @@ def compute(inputs: Inputs, out: Path) -> None:
     (out / "training.json").write_text(json.dumps(info, indent=2) + "\n")
 
 
+def environment(cfg) -> dict:
+    """The pretrained encoder's files (by name and size) when the model starts from one:
+    a local folder or an upgraded weights package changes the result."""
+    pretrained = cfg.model.get("pretrained")
+    if not pretrained:
+        return {}
+    from newsroles.models.embedding import encoder_fingerprint
+    from newsroles.models.encoders import resolve_pretrained
+
+    return {"pretrained": encoder_fingerprint(resolve_pretrained(str(pretrained)))}
+
+
 def enabled(cfg, target: str) -> bool:
     # `newsroles evaluate eval.model=RUN` scores a saved model: nothing to train.
     return not (target == "evaluate" and cfg.eval.get("model"))
@@ -114,5 +126,8 @@ STAGE = Stage(
     outputs=("model", "training.json"),
     run_outputs={"model": "model", "training.json": "training.json"},
     code=lambda cfg: (model_module(cfg.model.name),),
+    environment=environment,
     enabled=enabled,
+    libraries=("numpy", "scipy", "scikit-learn", "pandas", "datasets", "pyarrow", "torch",
+               "transformers", "accelerate", "snorkel"),
 )
