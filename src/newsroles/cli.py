@@ -138,7 +138,9 @@ def _rerun(argv: list[str]) -> None:
 def _tag(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="newsroles tag", description="Tag articles with a model.")
     parser.add_argument("model", help="a run directory or its model folder")
-    parser.add_argument("inputs", nargs="+", help=".txt (one article), .jsonl, or - for stdin")
+    parser.add_argument("inputs", nargs="+",
+                        help=".txt (one article), .jsonl, .csv or .parquet (one article per "
+                             "line or row), or - for stdin")
     parser.add_argument("-o", "--output", help="output file (default: standard output)")
     parser.add_argument("--format", choices=("jsonl", "csv", "parquet", "html"), default=None,
                         help="output format (default: from the output's suffix, else jsonl); "
@@ -150,20 +152,33 @@ def _tag(argv: list[str]) -> None:
                         help="progress bar on stderr (auto: when stderr is a terminal)")
     parser.add_argument("-j", "--jobs", type=int, default=0,
                         help="worker processes (default 0: one per CPU core, at most 8)")
+    parser.add_argument("--id-column", default="id",
+                        help="the field or column holding the article id (default id)")
+    parser.add_argument("--text-column", default="text",
+                        help="the field or column holding the article text (default text)")
+    parser.add_argument("--sentences-column", default="sentences",
+                        help="the field or column holding pre-split sentences (default "
+                             "sentences; in CSV a JSON list)")
     args = parser.parse_args(argv)
     suffix = Path(args.output or "").suffix.lower()
     fmt = args.format or {".csv": "csv", ".parquet": "parquet", ".html": "html",
                           ".htm": "html"}.get(suffix, "jsonl")
+    if args.batch_size < 1 or args.jobs < 0:
+        _fail("--batch-size must be at least 1 and --jobs at least 0")
 
     from newsroles.documents import read_documents
-    from newsroles.output import encoder_for, write_batches
+    from newsroles.output import check_output, encoder_for, fixed_fields, write_batches
     from newsroles.tagger import Tagger
 
+    check_output(args.output, fmt, args.inputs)
     tagger = Tagger.load(args.model, sources=not args.no_sources)
     jobs = args.jobs or min(os.cpu_count() or 1, 8)
-    encoder = encoder_for(fmt, tagger.model.labels, tagger.sources)
-    batches = tagger.tag_batches(read_documents(args.inputs), batch_size=args.batch_size,
-                                 jobs=jobs, encode=encoder)
+    docs = read_documents(args.inputs, args.id_column, args.text_column, args.sentences_column)
+    extra: tuple[str, ...] = ()
+    if fmt in ("csv", "parquet"):  # fixed columns: the first article's fields
+        docs, extra = fixed_fields(docs)
+    encoder = encoder_for(fmt, tagger.model.labels, tagger.sources, extra)
+    batches = tagger.tag_batches(docs, batch_size=args.batch_size, jobs=jobs, encode=encoder)
     counts = [0, 0]  # sentences, articles
     batches = _counted(batches, counts)
     show = args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty())
@@ -357,7 +372,7 @@ def _annotate_import(args) -> None:
     from newsroles.annotation.formats import read_labelled
     from newsroles.annotation.merge import apply_merge, plan_merge
 
-    report = plan_merge(read_labelled(args.file), args.articles, args.gold)
+    report = plan_merge(read_labelled(args.file), args.articles, args.gold, args.splits)
     for c in report.conflicts:  # one line each: reported, never imported
         gold = f" vs gold {c['gold']}" if c["gold"] else ""
         print(f"conflict: {c['origin']}: {c['doc_id']} {c['start']}-{c['end']}: "

@@ -12,6 +12,7 @@ from these dataclasses and should start quickly.
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, field, fields
 from enum import Enum
 from typing import Any, ClassVar, Optional
@@ -83,6 +84,45 @@ def _value(x):
     return getattr(x, "value", x)
 
 
+def _fits(value, hint) -> bool:
+    """Does `value` have the declared type (as JSON or a composed config gives it)?"""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return True
+    if origin is typing.Union:
+        return any(_fits(value, a) for a in args)
+    if hint is type(None):
+        return value is None
+    if origin in (list, tuple):
+        return isinstance(value, (list, tuple)) and all(_fits(v, args[0]) for v in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(_fits(v, args[1]) for v in value.values())
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return _value(value) in [m.value for m in hint]
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+    if hint is str:
+        return isinstance(value, str)
+    return True
+
+
+_TYPE_WORDS = {int: "a whole number", float: "a number", bool: "true or false", str: "text"}
+
+
+def check_types(config, prefix: str) -> None:
+    """Each field of a config dataclass holds a value of its declared type."""
+    hints = typing.get_type_hints(type(config))
+    for f in fields(config):
+        value, hint = getattr(config, f.name), hints[f.name]
+        if not _fits(value, hint):
+            want = _TYPE_WORDS.get(hint, str(hint).replace("typing.", ""))
+            raise NewsrolesError(f"{prefix}.{f.name}={value!r}: expected {want}")
+
+
 def _require(ok: bool, key: str, value, what: str) -> None:
     if not ok:
         raise NewsrolesError(f"{key}={value!r}: {what}")
@@ -104,6 +144,7 @@ class LabelModelConfig:
     prec_init: float = 0.9
 
     def __post_init__(self):
+        check_types(self, "labeling.label_model")
         _require(self.epochs >= 1, "labeling.label_model.epochs", self.epochs, "must be >= 1")
         _require(self.lr > 0, "labeling.label_model.lr", self.lr, "must be > 0")
         _require(self.l2 >= 0, "labeling.label_model.l2", self.l2, "must be >= 0")
@@ -186,6 +227,7 @@ class LinearModelConfig:
     solver: str = "lbfgs"
 
     def __post_init__(self):
+        check_types(self, "model")
         _check_range("model.word_ngram_range", self.word_ngram_range)
         _check_range("model.char_ngram_range", self.char_ngram_range)
         for key in ("n_features", "context_n_features", "max_iter"):
@@ -216,6 +258,7 @@ class RulesModelConfig:
     class_balance: Any = None
 
     def __post_init__(self):
+        check_types(self, "model")
         _require(_value(self.aggregator) in [a.value for a in Aggregator], "model.aggregator",
                  _value(self.aggregator), ", ".join(a.value for a in Aggregator))
 
@@ -234,6 +277,7 @@ class MiniLMLinearModelConfig:
     max_length: int = 128
 
     def __post_init__(self):
+        check_types(self, "model")
         _require(self.C > 0, "model.C", self.C, "must be > 0")
         for key in ("max_iter", "batch_size", "max_length"):
             _require(getattr(self, key) >= 1, f"model.{key}", getattr(self, key),
@@ -264,6 +308,7 @@ class TransformerModelConfig:
     predict_batch_size: int = 256
 
     def __post_init__(self):
+        check_types(self, "model")
         _require(self.epochs > 0, "model.epochs", self.epochs, "must be > 0")
         _require(self.learning_rate > 0, "model.learning_rate", self.learning_rate,
                  "must be > 0")

@@ -135,27 +135,33 @@ def write_html(records: Iterable[dict], output: str | None) -> int:
     """One page for all articles (to a file or stdout), or, when `output` is a folder
     (an existing one, or a name ending in /), one page per article plus index.html.
     Articles are held one at a time in the per-article mode."""
-    from newsroles.io import write_text
+    from newsroles.io import atomic_files, write_text
 
     if output and (output.endswith("/") or Path(output).is_dir()):
         folder = Path(output)
-        folder.mkdir(parents=True, exist_ok=True)
-        n, index, used = 0, [], set()
-        for doc_id, recs in _by_article(records):
-            name = safe_filename(doc_id)
-            stem, k = name[:-5], 1
-            while name in used:
-                k += 1
-                name = f"{stem}_{k}.html"
-            used.add(name)
-            write_text(folder / name, page([(doc_id, recs)], str(doc_id), _labels_of(recs)))
-            index.append((doc_id, name, len(recs)))
-            n += len(recs)
-        items = "\n".join(f'<li><a href="{html.escape(f)}">{html.escape(str(d))}</a> ({k})</li>'
-                          for d, f, k in index)
-        write_text(folder / "index.html",
-                    f'<!doctype html><html><head><meta charset="utf-8"><title>newsroles'
-                    f'</title></head><body><ul>\n{items}\n</ul></body></html>\n')
+        if folder.exists() and not folder.is_dir():
+            from newsroles.errors import NewsrolesError
+
+            raise NewsrolesError("is a file, not a folder for pages", folder)
+        n, index, used = 0, [], {"index.html"}  # the index's name is never an article's
+        # The pages are written aside and moved in together at the end: a failure midway
+        # leaves the folder as it was, never some pages without their index.
+        with atomic_files(folder) as staging:
+            for doc_id, recs in _by_article(records):
+                name = safe_filename(doc_id)
+                stem, k = name[:-5], 1
+                while name in used:
+                    k += 1
+                    name = f"{stem}_{k}.html"
+                used.add(name)
+                write_text(staging / name, page([(doc_id, recs)], str(doc_id), _labels_of(recs)))
+                index.append((doc_id, name, len(recs)))
+                n += len(recs)
+            items = "\n".join(f'<li><a href="{html.escape(f)}">{html.escape(str(d))}</a> ({k})'
+                              f'</li>' for d, f, k in index)
+            write_text(staging / "index.html",
+                       f'<!doctype html><html><head><meta charset="utf-8"><title>newsroles'
+                       f'</title></head><body><ul>\n{items}\n</ul></body></html>\n')
         return n
     articles = list(_by_article(records))
     all_recs = [r for _, recs in articles for r in recs]

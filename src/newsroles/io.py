@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,18 +22,43 @@ from newsroles.errors import NewsrolesError
 @contextlib.contextmanager
 def atomic_path(path: str | Path, mode: int = 0o644) -> Iterator[str]:
     """Yield a temporary path beside `path`; rename it over `path` when the block ends,
-    remove it if the block fails."""
+    remove it if the block fails. A file replaced keeps its permissions; a new one gets
+    `mode` (mkstemp makes files private; run outputs are for sharing)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    if path.is_dir():
+        raise NewsrolesError("is a directory, expected a file name", path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_file():
+            mode = stat.S_IMODE(path.stat().st_mode)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as e:
+        raise NewsrolesError(f"cannot write here ({e.strerror or e})", path) from None
     os.close(fd)
     try:
         yield tmp
-        os.chmod(tmp, mode)  # mkstemp makes files private; run outputs are for sharing
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def atomic_files(folder: str | Path) -> Iterator[Path]:
+    """Yield a temporary folder inside `folder`; when the block ends, move every file
+    written there into `folder` (files of the same name are replaced); if it fails,
+    remove them all, so `folder` gets all of them or none."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=folder, prefix=".newsroles-"))
+    try:
+        yield tmp
+        for f in sorted(tmp.iterdir()):
+            os.chmod(f, 0o644)
+            os.replace(f, folder / f.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def write_text(path: str | Path, text: str) -> None:
@@ -62,22 +89,35 @@ def iter_json_lines(fh, name: object) -> Iterator[tuple[int, dict]]:
     error messages call it. Blank lines are skipped; an empty stream is an error."""
     seen_any = False
     for lineno, raw in enumerate(fh, 1):
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark
+            raw = raw[3:]
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as e:
             raise NewsrolesError(f"not UTF-8 text (byte {e.start})", name, lineno) from None
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise NewsrolesError(f"not valid JSON ({e.msg})", name, lineno) from None
+        obj = loads_json(line, name, lineno)
         if not isinstance(obj, dict):
             raise NewsrolesError("expected a JSON object", name, lineno)
         seen_any = True
         yield lineno, obj
     if not seen_any:
         raise NewsrolesError("empty file: no JSON lines", name)
+
+
+def loads_json(text: str, name: object, lineno: int | None = None):
+    """json.loads with its failures as one-line errors: bad syntax, nesting deeper than
+    Python's recursion limit, integers longer than Python converts (4,300 digits)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise NewsrolesError(f"not valid JSON ({e.msg})", name, lineno) from None
+    except RecursionError:
+        raise NewsrolesError("not valid JSON here (nested too deeply)", name, lineno) from None
+    except ValueError as e:  # e.g. "Exceeds the limit (4300 digits) for integer string ..."
+        raise NewsrolesError(f"not valid JSON here ({str(e).split(';')[0]})", name,
+                             lineno) from None
 
 
 def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict]]:
@@ -93,6 +133,7 @@ def read_json(path: str | Path):
     with open_binary(path) as fh:
         data = fh.read()
     try:
-        return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise NewsrolesError(f"not valid JSON ({e})", path) from None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise NewsrolesError(f"not UTF-8 text (byte {e.start})", path) from None
+    return loads_json(text, path)

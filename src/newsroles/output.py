@@ -7,6 +7,7 @@ import csv
 import io
 import itertools
 import json
+import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,11 +35,14 @@ class Encoder:
     fmt: str
     labels: tuple[str, ...] = tuple(LABELS)
     sources: bool = False
+    # The input's other fields (title, url, date...), as columns after ours; in Parquet
+    # they are text (JSON for lists and objects), in CSV a cell each.
+    extra: tuple[str, ...] = ()
 
     @property
     def fields(self) -> list[str]:
         return [*BASE_FIELDS, *[f"score_{label}" for label in self.labels],
-                *(SOURCE_FIELDS if self.sources else [])]
+                *(SOURCE_FIELDS if self.sources else []), *self.extra]
 
     def header(self) -> str:
         return _csv_text([dict(zip(self.fields, self.fields))], self.fields) \
@@ -47,14 +51,15 @@ class Encoder:
     def schema(self):
         import pyarrow as pa
 
-        return pa.schema([(f, pa.int64() if f in _INT_FIELDS else
-                           pa.float64() if f.startswith("score_") else pa.string())
-                          for f in self.fields])
+        ours = set(self.fields) - set(self.extra)
+        return pa.schema([(f, pa.int64() if f in _INT_FIELDS and f in ours else
+                           pa.float64() if f.startswith("score_") and f in ours else
+                           pa.string()) for f in self.fields])
 
     def __call__(self, records: list[dict]):
         if self.fmt == "jsonl":
             return "".join([_json_line(r) for r in records])
-        rows = [_flat_row(r) for r in records]
+        rows = [_flat_row(r, self.extra) for r in records]
         if self.fmt == "csv":
             return _csv_text(rows, self.fields)
         if self.fmt == "parquet":
@@ -73,9 +78,9 @@ def _json_line(record: dict) -> str:
         return json.dumps(record) + "\n"
 
 
-def encoder_for(fmt: str, labels, sources: bool) -> Encoder | None:
+def encoder_for(fmt: str, labels, sources: bool, extra=()) -> Encoder | None:
     """The encoder of a format written batch by batch (None for html: it needs records)."""
-    return None if fmt == "html" else Encoder(fmt, tuple(labels), sources)
+    return None if fmt == "html" else Encoder(fmt, tuple(labels), sources, tuple(extra))
 
 
 def _csv_text(rows: list[dict], fields: list[str]) -> str:
@@ -84,8 +89,16 @@ def _csv_text(rows: list[dict], fields: list[str]) -> str:
     return buf.getvalue()
 
 
-def _flat_row(r: dict) -> dict:
+def _cell(value):
+    """An input field as one text cell: strings as they are, the rest as JSON."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _flat_row(r: dict, extra=()) -> dict:
     row = {k: r.get(k) for k in BASE_FIELDS}
+    row.update({k: _cell(r.get(k)) for k in extra})
     row.update({f"score_{k}": v for k, v in r["scores"].items()})
     for key in ("source", "cue"):
         span = r.get(key)
@@ -96,6 +109,51 @@ def _flat_row(r: dict) -> dict:
     if "quote_spans" in r:
         row["quote_spans"] = json.dumps(r["quote_spans"], ensure_ascii=False)
     return row
+
+
+def check_output(output: str | None, fmt: str, inputs: list[str]) -> None:
+    """Refuse, before anything is read or written, an output that is a directory (but for
+    HTML pages) or one of the inputs."""
+    from newsroles.errors import NewsrolesError
+
+    if not output or output == "-":
+        return
+    path = Path(output)
+    pages = fmt == "html" and (output.endswith("/") or path.is_dir())
+    if path.is_dir() and not pages:
+        raise NewsrolesError("-o is a directory; give a file name (or --format html for one "
+                             "page per article)", path)
+    for name in inputs:
+        if name != "-" and path.exists() and Path(name).exists() and os.path.samefile(path, name):
+            raise NewsrolesError("-o is an input file: tagging would replace the articles; "
+                                 "write elsewhere", path)
+
+
+def fixed_fields(docs):
+    """(documents, field names) with the first document's fields as the fixed columns of
+    a CSV or Parquet output; later documents' other fields are left out, said once."""
+    docs = iter(docs)
+    first = next(docs, None)
+    if first is None:
+        return iter(()), ()
+    names = tuple(first.get("fields", {}))
+
+    def rest():
+        yield first
+        warned = False
+        for doc in docs:
+            fields = doc.get("fields") or {}
+            if fields.keys() - set(names):
+                if not warned:
+                    print(f"newsroles: warning: article {doc['id']!r} has fields "
+                          f"{sorted(fields.keys() - set(names))} that the first article has "
+                          "not; CSV and Parquet keep the first article's columns (JSON lines "
+                          "keep every field)", file=sys.stderr)
+                    warned = True
+                doc = {**doc, "fields": {k: v for k, v in fields.items() if k in names}}
+            yield doc
+
+    return rest(), names
 
 
 def write_batches(batches: Iterable, output: str | None, fmt: str,
@@ -135,7 +193,9 @@ def write_records(records: Iterable[dict], output: str | None, fmt: str = "jsonl
     records = iter(records)
     first = next(records, None)
     labels = tuple(first["scores"]) if first else tuple(LABELS)
-    encoder = encoder_for(fmt, labels, first is not None and "source" in first)
+    known = {*BASE_FIELDS, *SOURCE_FIELDS, "scores"}
+    extra = [k for k in first if k not in known] if first else []
+    encoder = encoder_for(fmt, labels, first is not None and "source" in first, extra)
     count = 0
 
     def batches():

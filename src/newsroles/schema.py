@@ -105,14 +105,34 @@ def read_gold(path: str | Path, articles: dict[str, Article] | None = None) -> l
     return spans
 
 
-def read_splits(path: str | Path) -> dict[str, str]:
-    """splits.json ({"train": [doc ids], "dev": [...], "test": [...]}) -> doc_id -> split."""
+SPLITS = ("train", "dev", "test")
+
+
+def read_splits_file(path: str | Path) -> dict[str, list[str]]:
+    """splits.json as it is on disk, checked: an object whose keys are train/dev/test and
+    whose values are lists of article ids (strings)."""
     path = Path(path)
     raw = read_json(path)
     if not isinstance(raw, dict):
-        raise NewsrolesError("a splits file is a JSON object of train/dev/test id lists", path)
+        raise NewsrolesError("a splits file is a JSON object {\"train\": [ids], \"dev\": "
+                             f"[...], \"test\": [...]}}, not a {type(raw).__name__}", path)
+    for split, ids in raw.items():
+        if split not in SPLITS:
+            raise NewsrolesError(f"unknown split {split!r} (expected {', '.join(SPLITS)})", path)
+        if not isinstance(ids, list):
+            raise NewsrolesError(f"split {split!r} must be a list of article ids", path)
+        bad = next((d for d in ids if not isinstance(d, str)), None)
+        if bad is not None or any(not isinstance(d, str) for d in ids):
+            raise NewsrolesError(f"split {split!r} holds {bad!r}: article ids are strings",
+                                 path)
+    return raw
+
+
+def read_splits(path: str | Path) -> dict[str, str]:
+    """splits.json ({"train": [doc ids], "dev": [...], "test": [...]}) -> doc_id -> split."""
+    raw = read_splits_file(path)
     doc_split: dict[str, str] = {}
-    for split in ("train", "dev", "test"):
+    for split in SPLITS:
         for doc_id in raw.get(split, []):
             if doc_id in doc_split:
                 raise NewsrolesError(

@@ -226,6 +226,31 @@ def quote_balance(sentence: str, open_at_start: bool) -> tuple[bool, bool]:
     return bool(marks), state
 
 
+# Longest sentence the splitter returns: a longer stretch (text without sentence
+# punctuation) is cut at its last space before this length. Far above any real sentence,
+# far below the 1,000,000 characters spaCy parses at most.
+MAX_SENTENCE_CHARS = 100_000
+
+
+def _cap_length(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = []
+    for start, end in spans:
+        while end - start > MAX_SENTENCE_CHARS:
+            limit = start + MAX_SENTENCE_CHARS
+            cut = max(text.rfind(" ", start + 1, limit), text.rfind("\n", start + 1, limit))
+            cut = cut if cut > start else limit
+            piece_end = cut
+            while piece_end > start and text[piece_end - 1].isspace():
+                piece_end -= 1
+            out.append((start, piece_end if piece_end > start else cut))
+            start = cut
+            while start < end and text[start].isspace():
+                start += 1
+        if end > start:
+            out.append((start, end))
+    return out
+
+
 def split_article(doc_id: str, text: str, cfg: SplitConfig | None = None) -> SplitResult:
     """Split one article into body sentences; count what was dropped and why."""
     cfg = cfg or SplitConfig()
@@ -246,7 +271,8 @@ def split_article(doc_id: str, text: str, cfg: SplitConfig | None = None) -> Spl
         if kind:
             dropped[kind] += 1
             continue
-        spans = _split_after_times(text, _merge_false_breaks(text, _syntok_spans(par, p_start)))
+        spans = _cap_length(text, _split_after_times(
+            text, _merge_false_breaks(text, _syntok_spans(par, p_start))))
         # A quotation left open at a paragraph's end closes there: news style reopens a
         # continued quotation with a fresh opening mark.
         open_state = False

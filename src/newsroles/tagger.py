@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from newsroles.errors import NewsrolesError
 from newsroles.models.base import load_model, resolve_model_dir
 from newsroles.schema import SENTENCE_COLUMNS, with_context
 from newsroles.sentences import SplitConfig, split_article, split_sentences_given
@@ -81,9 +82,18 @@ class Tagger:
 
     # --- many documents, in batches -------------------------------------------------------
     def _records(self, doc: dict) -> tuple[list[dict], bool]:
+        from newsroles.documents import MAX_GIVEN_SENTENCE_CHARS, _checked_text
+
         doc_id = str(doc["id"])
+        where = f"document {doc_id!r}"
         if "sentences" in doc:
+            for i, s in enumerate(doc["sentences"]):
+                _checked_text(s, where, None, f"sentence {i}")
+                if len(s) > MAX_GIVEN_SENTENCE_CHARS:
+                    raise NewsrolesError(f"sentence {i} has {len(s):,} characters (at most "
+                                         f"{MAX_GIVEN_SENTENCE_CHARS:,})", where)
             return with_context(split_sentences_given(doc_id, doc["sentences"])), False
+        _checked_text(doc["text"], where, None)
         return with_context(split_article(doc_id, doc["text"], self.split_config).sentences), True
 
     def tag_documents(
@@ -112,11 +122,16 @@ class Tagger:
     def _tag_part(self, docs: list[dict], encode: Callable | None) -> tuple[Any, int, int]:
         rows: list[dict] = []
         offsets: list[bool] = []
+        fields: list[dict] = []
         for doc in docs:
             doc_rows, has_offsets = self._records(doc)
             rows.extend(doc_rows)
             offsets.extend([has_offsets] * len(doc_rows))
+            fields.extend([doc.get("fields") or {}] * len(doc_rows))
         records = self._predict(rows, offsets) if rows else []
+        for rec, extra in zip(records, fields):
+            if extra:  # the input's other fields (title, url, date...), on every row
+                rec.update(extra)
         return (encode(records) if encode else records), len(records), len(docs)
 
     def _tag_parallel(self, docs: Iterable[dict], batch_size: int, jobs: int,

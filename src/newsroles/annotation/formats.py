@@ -101,38 +101,66 @@ def write_export(records: list[dict], path: Path, model_version: str) -> list[Pa
 # --- reading labels back --------------------------------------------------------------------
 
 
-def _span(data: dict, origin: str) -> tuple[str, int, int, str]:
+def _span(data, origin: str) -> tuple[str, int, int, str]:
+    if not isinstance(data, dict):
+        raise NewsrolesError("a task's data must be an object", origin)
     try:
-        return str(data["doc_id"]), int(data["start"]), int(data["end"]), str(data["text"])
-    except (KeyError, TypeError, ValueError):
+        doc_id, start, end, text = data["doc_id"], data["start"], data["end"], data["text"]
+    except KeyError:
         raise NewsrolesError(
             "record lacks doc_id/start/end/text (was it exported by newsroles annotate?)",
             origin) from None
+    if isinstance(start, str) and start.strip().lstrip("-").isdigit():
+        start = int(start)  # CSV cells are text
+    if isinstance(end, str) and end.strip().lstrip("-").isdigit():
+        end = int(end)
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+        raise NewsrolesError(f"start and end must be whole numbers, not {start!r} and {end!r}",
+                             origin)
+    if not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool) or not isinstance(text, str):
+        raise NewsrolesError("doc_id must be a string and text a string", origin)
+    return str(doc_id), start, end, text
 
 
-def _choice(result: list[dict]) -> tuple[str | None, str]:
+def _choice(result, origin: str) -> tuple[str | None, str]:
     label, note = None, ""
-    for item in result or []:
+    if result is None:
+        return label, note
+    if not isinstance(result, list) or not all(isinstance(i, dict) for i in result):
+        raise NewsrolesError("an annotation's result must be a list of objects", origin)
+    for item in result:
         value = item.get("value", {})
+        if not isinstance(value, dict):
+            raise NewsrolesError("a result's value must be an object", origin)
         if item.get("from_name") == FROM_NAME and value.get("choices"):
-            label = value["choices"][0]
+            choices = value["choices"]
+            label = choices[0] if isinstance(choices, list) else choices
+            if label is not None and not isinstance(label, str):
+                raise NewsrolesError(f"a label must be a string, not {label!r}", origin)
         elif item.get("from_name") == NOTE_NAME and value.get("text"):
-            note = " ".join(value["text"])
+            text = value["text"]
+            note = " ".join(map(str, text)) if isinstance(text, list) else str(text)
     return label, note
 
 
 def _from_label_studio_json(tasks: list, path: Path) -> list[dict]:
     out = []
     for n, task in enumerate(tasks, 1):
+        if not isinstance(task, dict):
+            raise NewsrolesError(f"task {n} is a {type(task).__name__}, not an object", path)
         origin = f"{path}: task {task.get('id', n)}"
         if "data" in task:  # full JSON export: one record per (non-cancelled) annotation
             doc_id, start, end, text = _span(task["data"], origin)
-            annotations = [a for a in task.get("annotations", []) if not a.get("was_cancelled")]
+            annotations = task.get("annotations", [])
+            if not isinstance(annotations, list) or not all(isinstance(a, dict)
+                                                            for a in annotations):
+                raise NewsrolesError("annotations must be a list of objects", origin)
+            annotations = [a for a in annotations if not a.get("was_cancelled")]
             if not annotations:
                 out.append(dict(doc_id=doc_id, start=start, end=end, text=text, label=None,
                                 note="", annotator=None, origin=origin))
             for a in annotations:
-                label, note = _choice(a.get("result"))
+                label, note = _choice(a.get("result"), origin)
                 out.append(dict(doc_id=doc_id, start=start, end=end, text=text, label=label,
                                 note=note, annotator=a.get("completed_by"), origin=origin))
         else:  # JSON_MIN: data fields and control values side by side
@@ -140,8 +168,10 @@ def _from_label_studio_json(tasks: list, path: Path) -> list[dict]:
             label = task.get(FROM_NAME)
             if isinstance(label, dict):
                 label = (label.get("choices") or [None])[0]
+            if label is not None and not isinstance(label, str):
+                raise NewsrolesError(f"a label must be a string, not {label!r}", origin)
             out.append(dict(doc_id=doc_id, start=start, end=end, text=text,
-                            label=label or None, note=task.get(NOTE_NAME) or "",
+                            label=label or None, note=str(task.get(NOTE_NAME) or ""),
                             annotator=task.get("annotator"), origin=origin))
     return out
 
@@ -170,10 +200,9 @@ def read_labelled(path: str | Path) -> list[dict]:
         raise NewsrolesError("file not found", path)
     if path.suffix == ".csv":
         return _from_csv(path)
-    try:
-        tasks = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise NewsrolesError(f"not a JSON export ({e})", path) from None
+    from newsroles.io import read_json
+
+    tasks = read_json(path)
     if not isinstance(tasks, list):
         raise NewsrolesError("expected a JSON list of tasks (Label Studio export)", path)
     return _from_label_studio_json(tasks, path)

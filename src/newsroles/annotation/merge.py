@@ -18,7 +18,7 @@ from newsroles import LABELS
 from newsroles.errors import NewsrolesError
 from newsroles.gold import MIN_OVERLAP
 from newsroles.io import write_text
-from newsroles.schema import read_articles, read_gold
+from newsroles.schema import SPLITS, read_articles, read_gold, read_splits_file
 
 
 @dataclass
@@ -43,10 +43,41 @@ def _overlapping(existing: list, start: int, end: int):
     return None
 
 
-def plan_merge(records: list[dict], articles_path, gold_path) -> MergeReport:
+def _check_span(rec: dict, article) -> None:
+    start, end = rec["start"], rec["end"]
+    if not (0 <= start < end <= len(article.text)):
+        raise NewsrolesError(
+            f"span {start}-{end} is not inside article {rec['doc_id']!r} (0 <= start < end "
+            f"<= {len(article.text)})", rec["origin"])
+    if article.text[start:end] != rec["text"]:
+        raise NewsrolesError(
+            f"span {start}-{end} does not match the text of article "
+            f"{rec['doc_id']!r} (edited text, or another corpus?)", rec["origin"])
+    if not rec["text"].strip():
+        raise NewsrolesError(f"span {start}-{end} holds no text", rec["origin"])
+
+
+def _overlaps_in_file(grouped: dict) -> set[tuple]:
+    """Spans of this file that overlap another span of it (different bounds)."""
+    by_doc = defaultdict(list)
+    for doc_id, start, end in grouped:
+        by_doc[doc_id].append((start, end))
+    clash = set()
+    for doc_id, spans in by_doc.items():
+        spans.sort()
+        for (a0, a1), (b0, b1) in zip(spans, spans[1:]):
+            if b0 < a1:
+                clash |= {(doc_id, a0, a1), (doc_id, b0, b1)}
+    return clash
+
+
+def plan_merge(records: list[dict], articles_path, gold_path, splits_path=None) -> MergeReport:
     """Validate the records and decide what to import; writes nothing."""
     articles = {a.id: a for a in read_articles(articles_path)}
     gold = read_gold(gold_path, articles) if Path(gold_path).exists() else []
+    placed = set()
+    if splits_path is not None and Path(splits_path).exists():
+        placed = {d for ids in read_splits_file(splits_path).values() for d in ids}
     by_doc = defaultdict(list)
     for g in gold:
         by_doc[g.doc_id].append(g)
@@ -56,10 +87,7 @@ def plan_merge(records: list[dict], articles_path, gold_path) -> MergeReport:
         article = articles.get(rec["doc_id"])
         if article is None:
             raise NewsrolesError(f"unknown article {rec['doc_id']!r}", rec["origin"])
-        if article.text[rec["start"]:rec["end"]] != rec["text"]:
-            raise NewsrolesError(
-                f"span {rec['start']}-{rec['end']} does not match the text of article "
-                f"{rec['doc_id']!r} (edited text, or another corpus?)", rec["origin"])
+        _check_span(rec, article)
         if rec["label"] is None:
             report.unlabelled += 1
             continue
@@ -68,9 +96,16 @@ def plan_merge(records: list[dict], articles_path, gold_path) -> MergeReport:
                 f"unknown label {rec['label']!r} (expected one of {', '.join(LABELS)})",
                 rec["origin"])
         grouped[(rec["doc_id"], rec["start"], rec["end"])].append(rec)
+    clash = _overlaps_in_file(grouped)
+    in_gold: set[str] = set()
     for (doc_id, start, end), recs in grouped.items():
         labels = sorted({r["label"] for r in recs})
         base = {"doc_id": doc_id, "start": start, "end": end, "text": recs[0]["text"]}
+        if (doc_id, start, end) in clash:
+            report.conflicts.append({**base, "new": " / ".join(labels), "gold": None,
+                                     "why": "overlaps another span of this file",
+                                     "origin": recs[0]["origin"]})
+            continue
         if len(labels) > 1:
             report.conflicts.append({**base, "new": " / ".join(labels), "gold": None,
                                      "why": "annotators of this file disagree",
@@ -80,6 +115,7 @@ def plan_merge(records: list[dict], articles_path, gold_path) -> MergeReport:
         if existing is not None:
             if existing.label == labels[0]:
                 report.duplicates += 1
+                in_gold.add(doc_id)
             else:
                 report.conflicts.append({**base, "new": labels[0], "gold": existing.label,
                                          "why": "differs from the gold label",
@@ -87,18 +123,27 @@ def plan_merge(records: list[dict], articles_path, gold_path) -> MergeReport:
             continue
         notes = "; ".join(r["note"] for r in recs if r.get("note"))
         report.imported.append({**base, "label": labels[0], **({"note": notes} if notes else {})})
-    report.new_articles = sorted({r["doc_id"] for r in report.imported} - set(by_doc))
+    # Articles to add to a split: new to the gold set, or already in gold without a split
+    # (an earlier import whose splits file could not be written: this repairs it).
+    if splits_path is not None:
+        report.new_articles = sorted(({r["doc_id"] for r in report.imported} | in_gold)
+                                     - placed)
+    else:
+        report.new_articles = sorted({r["doc_id"] for r in report.imported} - set(by_doc))
     return report
 
 
 def apply_merge(report: MergeReport, gold_path, splits_path, split: str, source: str) -> None:
-    """Append the planned records to gold (and new articles to the split), atomically."""
-    if split not in ("train", "dev", "test"):
+    """Append the planned records to gold and new articles to the split. Each file is
+    replaced atomically, the splits first: if gold then cannot be written, the articles
+    sit in their split with no new gold, and running the import again completes it (the
+    other order would leave gold that no split holds, which a rerun never repaired)."""
+    if split not in SPLITS:
         raise NewsrolesError(f"split must be train, dev or test, not {split!r}")
-    if not report.imported:
+    if not report.imported and not report.new_articles:
         return
     gold_path, splits_path = Path(gold_path), Path(splits_path)
-    splits = json.loads(splits_path.read_text()) if splits_path.exists() else {}
+    splits = read_splits_file(splits_path) if splits_path.exists() else {}
     placed = {d for docs in splits.values() for d in docs}
     for doc_id in report.new_articles:
         if doc_id not in placed:
@@ -108,5 +153,7 @@ def apply_merge(report: MergeReport, gold_path, splits_path, split: str, source:
         old += "\n"
     new = "".join(json.dumps({**r, "source": source}, ensure_ascii=False) + "\n"
                   for r in sorted(report.imported, key=lambda r: (r["doc_id"], r["start"])))
-    write_text(gold_path, old + new)
-    write_text(splits_path, json.dumps(splits, indent=1, ensure_ascii=False) + "\n")
+    if set(report.new_articles) - placed:
+        write_text(splits_path, json.dumps(splits, indent=1, ensure_ascii=False) + "\n")
+    if new:
+        write_text(gold_path, old + new)

@@ -189,43 +189,83 @@ def resolve_model_dir(path: str | Path) -> Path:
     return path
 
 
+def _safe_name(name) -> bool:
+    """A manifest entry may only name a plain file directly inside the folder."""
+    return (isinstance(name, str) and bool(name) and name not in (".", "..")
+            and not name.startswith(".") and "/" not in name and "\\" not in name
+            and "\0" not in name and ":" not in name)
+
+
 def verify_model_dir(path: Path) -> dict:
-    """Check the folder against its manifest; return model.json's contents."""
+    """Check the folder against its manifest; return model.json's contents.
+
+    A model folder is a closed box: its manifest may name only plain files directly inside
+    it (no absolute paths, no "..", no subfolders, no hidden names), each a regular file
+    and not a link; every other entry (hidden files, folders, links) is refused, listed.
+    Names are judged by their form before anything is opened, so the wording of a refusal
+    never depends on what exists outside the folder."""
     if not path.exists():
         raise NewsrolesError("model folder not found", path)
     if not path.is_dir():
         raise NewsrolesError("not a model folder (expected a directory)", path)
     manifest_path = path / MANIFEST_FILE
-    if not manifest_path.exists() or not (path / MODEL_FILE).exists():
-        raise NewsrolesError(f"not a model folder: {MANIFEST_FILE} or {MODEL_FILE} missing", path)
+    for required in (MANIFEST_FILE, MODEL_FILE):
+        f = path / required
+        if f.is_symlink() or not f.is_file():
+            raise NewsrolesError(f"not a model folder: {MANIFEST_FILE} or {MODEL_FILE} "
+                                 "missing (or not a plain file)", path)
     try:
-        listed = json.loads(manifest_path.read_text())["files"]
-    except (ValueError, KeyError, TypeError):
+        listed = json.loads(manifest_path.read_text(encoding="utf-8"))["files"]
+        if not isinstance(listed, dict) or not all(isinstance(v, str) for v in listed.values()):
+            raise TypeError
+    except (ValueError, KeyError, TypeError, RecursionError):
         raise NewsrolesError(f"corrupt {MANIFEST_FILE}", path) from None
-    present = {p.name for p in path.iterdir() if p.is_file() and not p.name.startswith(".")}
-    extra = sorted(present - set(listed) - {MANIFEST_FILE})
+    unsafe = sorted(repr(k) for k in listed if not _safe_name(k))
+    if unsafe:
+        raise NewsrolesError(f"refusing model folder: {MANIFEST_FILE} names "
+                             f"{', '.join(unsafe[:5])}, not plain files in the folder", path)
+    entries = {p.name: p for p in path.iterdir()}
+    extra = sorted(n for n in entries if n not in listed and n != MANIFEST_FILE)
     if extra:
-        raise NewsrolesError(f"refusing model folder: unlisted file(s) {', '.join(extra)}", path)
+        raise NewsrolesError(f"refusing model folder: unlisted file(s) or folder(s): {', '.join(extra[:10])}"
+                             + (f" and {len(extra) - 10} more" if len(extra) > 10 else ""),
+                             path)
     for name, digest in listed.items():
-        f = path / name
-        if not f.is_file():
+        f = entries.get(name)
+        if f is None:
             raise NewsrolesError(f"refusing model folder: {name} is missing", path)
+        if f.is_symlink() or not f.is_file():
+            raise NewsrolesError(f"refusing model folder: {name} is not a plain file", path)
         if _sha256(f) != digest:
             raise NewsrolesError(f"refusing model folder: {name} does not match its hash", path)
+    if MODEL_FILE not in listed:
+        raise NewsrolesError(f"refusing model folder: {MODEL_FILE} is not in the manifest",
+                             path)
     try:
-        meta = json.loads((path / MODEL_FILE).read_text())
-    except ValueError:
+        meta = json.loads((path / MODEL_FILE).read_text(encoding="utf-8"))
+    except (ValueError, RecursionError):
         raise NewsrolesError(f"corrupt {MODEL_FILE}", path) from None
+    if not isinstance(meta, dict):
+        raise NewsrolesError(f"corrupt {MODEL_FILE}", path)
     labels = meta.get("labels")
     if (not isinstance(labels, list) or len(labels) < 2 or len(set(labels)) != len(labels)
             or not all(isinstance(x, str) and x for x in labels)):
         raise NewsrolesError(f"{MODEL_FILE}: labels must be a list of distinct names", path)
+    if not isinstance(meta.get("params"), dict):
+        raise NewsrolesError(f"{MODEL_FILE}: params must be an object of settings", path)
+    if not isinstance(meta.get("preprocessing", {}), dict):
+        raise NewsrolesError(f"{MODEL_FILE}: preprocessing must be an object", path)
     return meta
 
 
 def load_model(path: str | Path) -> Model:
     path = resolve_model_dir(path)
     meta = verify_model_dir(path)
-    model = model_class(meta.get("name", "?"))._load(path, meta)
+    try:
+        model = model_class(str(meta.get("name", "?")))._load(path, meta)
+    except NewsrolesError as e:
+        if e.path is not None:
+            raise
+        raise NewsrolesError(f"{MODEL_FILE}: {e}", path) from None
     model.labels = tuple(meta["labels"])
     return model

@@ -255,10 +255,32 @@ class LinearModel(Model):
             raise NewsrolesError(f"refusing {WEIGHTS_FILE}: {e}", path) from None
         if set(est) != expected or any(a.dtype.kind != "f" for a in est.values()):
             raise NewsrolesError(f"{WEIGHTS_FILE} does not hold the expected arrays", path)
-        if est["coef"].shape[0] != len(meta["labels"]):
-            raise NewsrolesError(f"{WEIGHTS_FILE}: one weight row per label expected", path)
+        model._check_shapes(est, len(meta["labels"]), path)
         model._est = est
         return model
+
+    def _check_shapes(self, est: dict, n_labels: int, path: Path) -> None:
+        """The saved arrays must have the shapes these settings give: an edited model.json
+        or weights file is refused at load, not met halfway through a corpus."""
+        if self.lf_names is not None:
+            from newsroles.labeling.functions import get_functions
+
+            if not (isinstance(self.lf_names, list)
+                    and all(isinstance(n, str) for n in self.lf_names)):
+                raise NewsrolesError("params.lf_names must be a list of names", path)
+            get_functions(self.lf_names)  # unknown names: one line
+        n_lf = len(self.lf_names if self.lf_names is not None
+                   else lf_feature_names(self.lf_parse)) if self.lf_votes_weight else 0
+        n_cols = (self.n_features * (2 if self.use_char else 1)
+                  + (2 * self.context_n_features if self.context_weight else 0)
+                  + (6 if self.quote_state_weight else 0) + n_lf)
+        want = {"idf_word": (self.n_features,), "idf_char": (self.n_features,),
+                "idf_context": (self.context_n_features,), "coef": (n_labels, n_cols),
+                "intercept": (n_labels,)}
+        for name, array in est.items():
+            if array.shape != want[name]:
+                raise NewsrolesError(f"{WEIGHTS_FILE}: {name} has shape {array.shape}, but "
+                                     f"model.json's settings need {want[name]}", path)
 
 
 def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:

@@ -21,7 +21,11 @@ from newsroles.errors import NewsrolesError
 from newsroles.io import write_json
 from newsroles.pipeline import evaluate, gold, label, parse, prepare, train
 from newsroles.pipeline.cache import (
-    StageCache, code_hash, file_hash, library_versions, stage_key,
+    StageCache,
+    code_hash,
+    file_hash,
+    library_versions,
+    stage_key,
 )
 from newsroles.pipeline.stage import Inputs, Stage
 
