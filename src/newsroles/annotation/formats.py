@@ -147,7 +147,7 @@ def _from_label_studio_json(tasks: list, path: Path) -> list[dict]:
     out = []
     for n, task in enumerate(tasks, 1):
         if not isinstance(task, dict):
-            raise NewsrolesError(f"task {n} is a {type(task).__name__}, not an object", path)
+            raise NewsrolesError(f"task {n} is not an object (a JSON {type(task).__name__})", path)
         origin = f"{path}: task {task.get('id', n)}"
         if "data" in task:  # full JSON export: one record per (non-cancelled) annotation
             doc_id, start, end, text = _span(task["data"], origin)
