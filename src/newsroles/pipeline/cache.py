@@ -8,8 +8,8 @@ included), plus any the config adds (the model's class). No list of files is kep
 An entry is a folder written under a temporary name and published by one rename; it holds
 a manifest of its files' sizes and hashes, checked on every read. A damaged or incomplete
 entry is a miss (one warning line, then recomputed), never served. Publishing never removes
-a complete entry: a damaged one is first renamed aside, under a lock, and a writer that finds
-a complete entry already in place keeps it. Temporary folders of writers that died are
+a complete entry: under a lock, a writer that finds a complete entry already in place keeps
+it, and a damaged one is swapped with the new one in a single step. Temporary folders of writers that died are
 removed the next time the stage's folder is written to.
 """
 
@@ -230,6 +230,21 @@ def verify_entry(folder: Path, outputs: Iterable[str] = ()) -> str | None:
     return None
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders atomically (Linux renameat2 with RENAME_EXCHANGE); False where the
+    system cannot, and the caller falls back to renames."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -285,18 +300,22 @@ class StageCache:
     def _publish(self, tmp: Path, final: Path, outputs) -> Path:
         from filelock import FileLock
 
-        trash = None
         locks = self.root / ".locks"
         locks.mkdir(exist_ok=True)
         with FileLock(str(locks / f"{final.parent.name}.lock")):
-            if final.exists():
-                if verify_entry(final, outputs) is None:
-                    return final  # another writer published the same result first
+            if not final.exists():
+                os.rename(tmp, final)
+                return final
+            if verify_entry(final, outputs) is None:
+                return final  # another writer published the same result first
+            # A damaged entry: swap the whole one in, in one step where the system can
+            # (a reader meanwhile finds the old files or the new ones, never none); the
+            # damaged one, now at tmp, is removed by put().
+            if not _exchange(tmp, final):
                 trash = final.parent / self._private_name(final.name, "trash")
-                os.rename(final, trash)  # a damaged entry: set aside, never served again
-            os.rename(tmp, final)
-        if trash is not None:
-            shutil.rmtree(trash, ignore_errors=True)
+                os.rename(final, trash)
+                os.rename(tmp, final)
+                os.rename(trash, tmp)
         return final
 
     def clean(self, stage: str) -> list[Path]:
