@@ -9,7 +9,7 @@ from newsroles.errors import NewsrolesError
 def test_run_directory_is_complete(trained_run):
     r = trained_run
     for name in ("config.yaml", "status.json", "metrics.json", "confusion_matrix.json",
-                 "confusion_matrix.png", "predictions.jsonl", "fingerprints.json",
+                 "confusion_matrix.png", "reliability_diagram.png", "predictions.jsonl", "fingerprints.json",
                  "environment.json", "timings.json", "sentences_stats.json",
                  "labeling/lf_summary.csv", "labeling/weak_labels.json",
                  "model/model.json", "model/manifest.json"):

@@ -130,3 +130,50 @@ def plot_confusion(
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def expected_calibration_error(proba: np.ndarray, y_true, labels, n_bins: int = 15) -> dict:
+    """Top-label expected calibration error: the sentences binned by the model's confidence
+    in its prediction (equal-width bins on [0, 1]); the gap between each bin's accuracy and
+    its mean confidence, weighted by the bin's share. Also the bins, for the diagram."""
+    proba = np.asarray(proba, dtype=float)
+    index = {label: i for i, label in enumerate(labels)}
+    gold = np.array([index[g] for g in y_true])
+    conf = proba.max(axis=1)
+    correct = proba.argmax(axis=1) == gold
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    which = np.searchsorted(edges[1:-1], conf)  # the bins of sklearn's calibration_curve
+    bins, ece = [], 0.0
+    for b in range(n_bins):
+        inside = which == b
+        if not inside.any():
+            continue
+        acc, mean_conf = float(correct[inside].mean()), float(conf[inside].mean())
+        ece += inside.mean() * abs(acc - mean_conf)
+        bins.append({"lo": float(edges[b]), "hi": float(edges[b + 1]), "n": int(inside.sum()),
+                     "accuracy": acc, "confidence": mean_conf})
+    return {"ece": float(ece), "n_bins": n_bins, "bins": bins}
+
+
+def plot_reliability(calibration: dict, path: str | Path, title: str = "") -> None:
+    """Reliability diagram: accuracy against confidence per bin, the diagonal is perfect."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    bins = calibration["bins"]
+    fig, ax = plt.subplots(figsize=(4.5, 4.5))
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1, label="perfect")
+    mids = [(b["lo"] + b["hi"]) / 2 for b in bins]
+    width = 1.0 / calibration["n_bins"]
+    ax.bar(mids, [b["accuracy"] for b in bins], width=width * 0.9, alpha=0.7, label="accuracy")
+    ax.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], "o-", color="C1",
+            markersize=3, label="mean confidence")
+    ax.set_xlim(0, 1), ax.set_ylim(0, 1)
+    ax.set_xlabel("confidence in the predicted label"), ax.set_ylabel("accuracy")
+    ax.set_title(f"{title}\nECE {calibration['ece']:.3f}", fontsize=9)
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)

@@ -77,8 +77,24 @@ class Model(ABC):
     @abstractmethod
     def fit(self, X, y, sample_weight=None, labels=None) -> Model: ...
 
+    # Probabilities are the model's own, sharpened or softened by this temperature
+    # (fitted on gold dev by `calibrate`, saved with the model; 1.0: as the model gives them).
+    temperature: float = 1.0
+
     @abstractmethod
-    def predict_proba(self, X) -> np.ndarray: ...
+    def _predict_proba(self, X) -> np.ndarray:
+        """The model's own probabilities, one column per label of self.labels."""
+
+    def predict_proba(self, X) -> np.ndarray:
+        proba = self._predict_proba(X)
+        return proba if self.temperature == 1.0 else temper(proba, self.temperature)
+
+    def calibrate(self, X, y) -> float:
+        """Fit the temperature that minimises the log-loss on (X, y), gold dev: the ranking
+        and so every predicted label stay as they are; only the confidences change."""
+        self.temperature = 1.0
+        self.temperature = fit_temperature(self._predict_proba(X), y, self.labels)
+        return self.temperature
 
     def predict(self, X) -> np.ndarray:
         proba = self.predict_proba(X)
@@ -106,6 +122,7 @@ class Model(ABC):
             "label2id": {label: i for i, label in enumerate(self.labels)},
             "id2label": {str(i): label for i, label in enumerate(self.labels)},
             "params": self.get_params(),
+            "calibration": {"method": "temperature", "temperature": self.temperature},
             "preprocessing": preprocessing or {},
         }
         (path / MODEL_FILE).write_text(json.dumps(meta, indent=2) + "\n")
@@ -138,6 +155,33 @@ def training_labels(y, labels=None) -> tuple[str, ...]:
             f"cannot fit {len(labels)} classes"
         )
     return labels
+
+
+def temper(proba: np.ndarray, temperature: float) -> np.ndarray:
+    """softmax(log p / T): the same as dividing the logits by T."""
+    logits = np.log(np.clip(proba, 1e-12, None)) / temperature
+    return softmax_rows(logits)
+
+
+def fit_temperature(proba: np.ndarray, y, labels) -> float:
+    """The temperature in [0.05, 20] with the least negative log-likelihood of y."""
+    from scipy.optimize import minimize_scalar
+
+    index = {label: i for i, label in enumerate(labels)}
+    rows = [i for i, g in enumerate(y) if g in index]
+    if not rows:
+        return 1.0
+    gold = np.array([index[y[i]] for i in rows])
+    log_p = np.log(np.clip(np.asarray(proba, dtype=float)[rows], 1e-12, None))
+
+    def nll(log_t: float) -> float:
+        z = log_p / np.exp(log_t)
+        z -= z.max(axis=1, keepdims=True)
+        return float(-(z[np.arange(len(gold)), gold] - np.log(np.exp(z).sum(axis=1))).mean())
+
+    best = minimize_scalar(nll, bounds=(np.log(0.05), np.log(20.0)), method="bounded",
+                           options={"xatol": 1e-4})
+    return round(float(np.exp(best.x)), 6)
 
 
 def softmax_rows(scores: np.ndarray) -> np.ndarray:
@@ -268,4 +312,15 @@ def load_model(path: str | Path) -> Model:
             raise
         raise NewsrolesError(f"{MODEL_FILE}: {e}", path) from None
     model.labels = tuple(meta["labels"])
+    model.temperature = _saved_temperature(meta, path)
     return model
+
+
+def _saved_temperature(meta: dict, path: Path) -> float:
+    """model.json's calibration (models saved before it have none: 1.0)."""
+    calibration = meta.get("calibration") or {}
+    t = calibration.get("temperature", 1.0) if isinstance(calibration, dict) else None
+    if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0.01 <= t <= 100:
+        raise NewsrolesError(f"{MODEL_FILE}: calibration.temperature must be a number in "
+                             "[0.01, 100]", path)
+    return float(t)

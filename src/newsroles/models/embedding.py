@@ -144,7 +144,7 @@ class MiniLMLinearModel(Model):
         self._est = {"coef": clf.coef_[order], "intercept": clf.intercept_[order]}
         return self
 
-    def predict_proba(self, X) -> np.ndarray:
+    def _predict_proba(self, X) -> np.ndarray:
         if self._est is None:
             raise NewsrolesError("model is not fitted")
         if len(X) == 0:

@@ -216,7 +216,7 @@ class LinearModel(Model):
         self._est["intercept"] = clf.intercept_[order]
         return self
 
-    def predict_proba(self, X) -> np.ndarray:
+    def _predict_proba(self, X) -> np.ndarray:
         if self._est is None:
             raise NewsrolesError("model is not fitted")
         if len(X) == 0:

@@ -47,7 +47,7 @@ class RulesModel(Model):
             self._params = fit_label_model(L, balance, self.seed)
         return self  # otherwise nothing to learn: the rules are written, not trained
 
-    def predict_proba(self, X) -> np.ndarray:
+    def _predict_proba(self, X) -> np.ndarray:
         if self.aggregator == "label_model" and self._params is None:
             raise NewsrolesError("rules model with aggregator=label_model is not fitted")
         L = apply_lfs(X.to_dict("records"), self._lfs)

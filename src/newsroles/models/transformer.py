@@ -132,7 +132,7 @@ class TransformerModel(Model):
         return self
 
     # --- prediction -----------------------------------------------------------------------
-    def predict_proba(self, X) -> np.ndarray:
+    def _predict_proba(self, X) -> np.ndarray:
         import torch
 
         if self._hf is None:

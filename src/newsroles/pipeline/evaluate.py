@@ -17,7 +17,12 @@ from pathlib import Path
 from omegaconf import OmegaConf
 
 from newsroles.errors import NewsrolesError
-from newsroles.evaluation import compute_metrics, plot_confusion
+from newsroles.evaluation import (
+    compute_metrics,
+    expected_calibration_error,
+    plot_confusion,
+    plot_reliability,
+)
 from newsroles.labelspace import fold_labels, fold_proba, ordered_labels
 from newsroles.models.base import (
     MANIFEST_FILE,
@@ -70,6 +75,10 @@ def compute(inputs: Inputs, out: Path) -> None:
     name = cfg.model.name if trained else model.name
     metrics = {"split": split, "model": name, "data": cfg.data.name,
                "model_labels": list(model.labels), **metrics}
+    # How far the scores can be read as probabilities (top-label, 15 bins).
+    calibration = expected_calibration_error(proba, gold_labels, data_labels)
+    metrics["ece"] = calibration["ece"]
+    metrics["calibration"] = {"temperature": model.temperature, **calibration}
     if not trained:
         metrics["model_path"] = str(model_dir)
     cv = gold.load(inputs["gold"])["cv"]
@@ -91,6 +100,8 @@ def compute(inputs: Inputs, out: Path) -> None:
         f"{name} on {cfg.data.name} {split} (macro-F1 {metrics['macro_f1']:.3f})",
         labels=data_labels,
     )
+    plot_reliability(calibration, out / "reliability_diagram.png",
+                     f"{name} on {cfg.data.name} {split} (temperature {model.temperature:.2f})")
     with (out / "predictions.jsonl").open("w", encoding="utf-8") as fh:
         for r, p, g, pr in zip(rows.itertuples(), pred, gold_labels, proba, strict=True):
             rec = {
@@ -107,7 +118,8 @@ def compute(inputs: Inputs, out: Path) -> None:
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
 
-OUTPUTS = ("metrics.json", "confusion_matrix.json", "confusion_matrix.png", "predictions.jsonl")
+OUTPUTS = ("metrics.json", "confusion_matrix.json", "confusion_matrix.png",
+           "reliability_diagram.png", "predictions.jsonl")
 
 STAGE = Stage(
     name="evaluate",

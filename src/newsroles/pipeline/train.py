@@ -92,10 +92,15 @@ def compute(inputs: Inputs, out: Path) -> None:
         model.cache_dir = str(inputs.work_dir / "embeddings")
     model.fit(table.iloc[idx].reset_index(drop=True), y, sample_weight=w,
               labels=data_labels, **fit_kwargs)
+    dev = (table["split"] == "dev") & table["gold_label"].notna()
+    if train_cfg["calibration"] == "temperature" and dev.any():
+        # Gold dev, never test: one temperature, so no predicted label changes.
+        model.calibrate(table[dev].reset_index(drop=True), table.loc[dev, "gold_label"].tolist())
     model.save(out / "model",
                preprocessing=OmegaConf.to_container(cfg.data.sentences, resolve=True))
     counts = {lab: int((y == lab).sum()) for lab in data_labels}
-    info = {"source": train_cfg["source"], "n": int(len(idx)), "label_counts": counts}
+    info = {"source": train_cfg["source"], "n": int(len(idx)), "label_counts": counts,
+            "temperature": model.temperature}
     if getattr(model, "training_log", None):
         info["log"] = model.training_log  # per-epoch loss and dev macro-F1
     (out / "training.json").write_text(json.dumps(info, indent=2) + "\n")

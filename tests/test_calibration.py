@@ -1,0 +1,70 @@
+"""Calibrated scores: a temperature fitted on gold dev, the expected calibration error and
+its reliability diagram in every evaluated run."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from conftest import run_in_process, shared_cache
+
+from newsroles.evaluation import expected_calibration_error
+from newsroles.models.base import fit_temperature, softmax_rows, temper
+
+LABELS = ("a", "b", "c")
+
+
+def _overconfident(n=4000, true_t=2.0, seed=0):
+    rng = np.random.default_rng(seed)
+    logits = rng.normal(0, 1.5, (n, 3))
+    truth = softmax_rows(logits.copy())
+    y = [LABELS[rng.choice(3, p=p)] for p in truth]
+    said = softmax_rows(logits * true_t)  # the model's scores: too sure, by a factor of 2
+    return said, y
+
+
+def test_the_fitted_temperature_undoes_overconfidence():
+    said, y = _overconfident()
+    t = fit_temperature(said, y, LABELS)
+    assert 1.8 < t < 2.2
+    fixed = temper(said, t)
+    assert (fixed.argmax(axis=1) == said.argmax(axis=1)).all()  # no label changes
+    before = expected_calibration_error(said, y, LABELS)["ece"]
+    after = expected_calibration_error(fixed, y, LABELS)["ece"]
+    assert after < before / 2 and after < 0.03
+
+
+def test_ece_matches_scikit_learns_calibration_curve():
+    from sklearn.calibration import calibration_curve
+
+    said, y = _overconfident(seed=3)
+    gold = np.array([LABELS.index(g) for g in y])
+    conf = said.max(axis=1)
+    correct = (said.argmax(axis=1) == gold).astype(int)
+    acc, mean_conf = calibration_curve(correct, conf, n_bins=15, strategy="uniform")
+    ours = expected_calibration_error(said, y, LABELS, n_bins=15)
+    assert np.allclose([b["accuracy"] for b in ours["bins"]], acc)
+    assert np.allclose([b["confidence"] for b in ours["bins"]], mean_conf)
+    counts = np.array([b["n"] for b in ours["bins"]])
+    assert counts.sum() == len(y)
+    assert ours["ece"] == pytest.approx(float((counts / len(y)) @ np.abs(acc - mean_conf)))
+
+
+def test_a_run_is_calibrated_on_dev_and_reports_its_ece(tmp_path):
+    from newsroles.models import load_model
+
+    cache = [f"paths.cache={shared_cache()}", "model.lf_parse=false"]
+    calibrated = run_in_process(tmp_path, cache)
+    raw = run_in_process(tmp_path, [*cache, "train.calibration=none"])
+    m_cal = json.loads((calibrated / "metrics.json").read_text())
+    m_raw = json.loads((raw / "metrics.json").read_text())
+    t = json.loads((calibrated / "training.json").read_text())["temperature"]
+    assert t != 1.0 and m_cal["calibration"]["temperature"] == t
+    assert load_model(calibrated).temperature == t and load_model(raw).temperature == 1.0
+    assert 0 <= m_cal["ece"] <= 1 and (calibrated / "reliability_diagram.png").stat().st_size
+    # Tempering changes confidences only: every predicted label and so every figure stays.
+    for k in ("macro_f1", "accuracy", "per_class", "confusion_matrix"):
+        assert m_cal[k] == m_raw[k]
+    preds = [json.loads(x)["pred"] for x in (calibrated / "predictions.jsonl").read_text().splitlines()]
+    assert preds == [json.loads(x)["pred"] for x in (raw / "predictions.jsonl").read_text().splitlines()]
