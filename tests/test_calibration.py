@@ -68,3 +68,34 @@ def test_a_run_is_calibrated_on_dev_and_reports_its_ece(tmp_path):
         assert m_cal[k] == m_raw[k]
     preds = [json.loads(x)["pred"] for x in (calibrated / "predictions.jsonl").read_text().splitlines()]
     assert preds == [json.loads(x)["pred"] for x in (raw / "predictions.jsonl").read_text().splitlines()]
+
+
+def test_the_isotonic_map_is_scikit_learns_and_keeps_every_label():
+    from sklearn.isotonic import IsotonicRegression
+
+    from newsroles.models.base import fit_top_label_isotonic, remap_top_label
+
+    said, y = _overconfident(seed=5)
+    xs, ys = fit_top_label_isotonic(said, y, LABELS)
+    gold = np.array([LABELS.index(g) for g in y])
+    iso = IsotonicRegression(y_min=0, y_max=1, out_of_bounds="clip").fit(
+        said.max(1), (said.argmax(1) == gold).astype(float))
+    probe = np.random.default_rng(1).dirichlet([0.3] * 3, 3000)
+    assert np.allclose(np.interp(probe.max(1), xs, ys), iso.predict(probe.max(1)), atol=1e-6)
+    mapped = remap_top_label(probe, xs, ys)
+    assert (mapped.argmax(1) == probe.argmax(1)).all()
+    assert np.allclose(mapped.sum(1), 1) and (mapped >= 0).all()
+    ties = np.array([[0.5, 0.5, 0.0], [1 / 3] * 3, [1.0, 0.0, 0.0]])
+    assert (remap_top_label(ties, xs, ys).argmax(1) == ties.argmax(1)).all()
+    assert expected_calibration_error(remap_top_label(said, xs, ys), y, LABELS)["ece"] < 0.02
+
+
+def test_an_isotonic_model_saves_and_loads_its_map(tmp_path):
+    from newsroles.models import load_model
+
+    run = run_in_process(tmp_path, [f"paths.cache={shared_cache()}", "model.lf_parse=false",
+                                    "train.calibration=isotonic"])
+    meta = json.loads((run / "model" / "model.json").read_text())
+    assert meta["calibration"]["method"] == "isotonic"
+    model = load_model(run)
+    assert model.isotonic is not None and len(model.isotonic[0]) == len(meta["calibration"]["isotonic_x"])

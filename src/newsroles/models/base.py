@@ -80,6 +80,9 @@ class Model(ABC):
     # Probabilities are the model's own, sharpened or softened by this temperature
     # (fitted on gold dev by `calibrate`, saved with the model; 1.0: as the model gives them).
     temperature: float = 1.0
+    # Then, with calibration=isotonic, the confidence in the top label is mapped through an
+    # isotonic fit on gold dev (thresholds x -> y), the other labels scaled to make room.
+    isotonic: tuple[list[float], list[float]] | None = None
 
     @abstractmethod
     def _predict_proba(self, X) -> np.ndarray:
@@ -87,13 +90,22 @@ class Model(ABC):
 
     def predict_proba(self, X) -> np.ndarray:
         proba = self._predict_proba(X)
-        return proba if self.temperature == 1.0 else temper(proba, self.temperature)
+        if self.temperature != 1.0:
+            proba = temper(proba, self.temperature)
+        if self.isotonic is not None:
+            proba = remap_top_label(proba, *self.isotonic)
+        return proba
 
-    def calibrate(self, X, y) -> float:
-        """Fit the temperature that minimises the log-loss on (X, y), gold dev: the ranking
-        and so every predicted label stay as they are; only the confidences change."""
-        self.temperature = 1.0
-        self.temperature = fit_temperature(self._predict_proba(X), y, self.labels)
+    def calibrate(self, X, y, method: str = "temperature") -> float:
+        """Fit the temperature that minimises the log-loss on (X, y), gold dev, and with
+        method=isotonic also the map of the top label's confidence. No predicted label
+        changes; only the confidences do."""
+        self.temperature, self.isotonic = 1.0, None
+        raw = self._predict_proba(X)
+        self.temperature = fit_temperature(raw, y, self.labels)
+        if method == "isotonic":
+            self.isotonic = fit_top_label_isotonic(temper(raw, self.temperature), y,
+                                                   self.labels)
         return self.temperature
 
     def predict(self, X) -> np.ndarray:
@@ -122,7 +134,10 @@ class Model(ABC):
             "label2id": {label: i for i, label in enumerate(self.labels)},
             "id2label": {str(i): label for i, label in enumerate(self.labels)},
             "params": self.get_params(),
-            "calibration": {"method": "temperature", "temperature": self.temperature},
+            "calibration": {"method": "isotonic" if self.isotonic else "temperature",
+                            "temperature": self.temperature,
+                            **({"isotonic_x": self.isotonic[0], "isotonic_y": self.isotonic[1]}
+                               if self.isotonic else {})},
             "preprocessing": preprocessing or {},
         }
         (path / MODEL_FILE).write_text(json.dumps(meta, indent=2) + "\n")
@@ -161,6 +176,40 @@ def temper(proba: np.ndarray, temperature: float) -> np.ndarray:
     """softmax(log p / T): the same as dividing the logits by T."""
     logits = np.log(np.clip(proba, 1e-12, None)) / temperature
     return softmax_rows(logits)
+
+
+def fit_top_label_isotonic(proba: np.ndarray, y, labels) -> tuple[list[float], list[float]]:
+    """Isotonic regression of "the top label is right" on its confidence (scikit-learn),
+    as its thresholds: remap_top_label interpolates between them as it predicts."""
+    from sklearn.isotonic import IsotonicRegression
+
+    index = {label: i for i, label in enumerate(labels)}
+    gold = np.array([index.get(g, -1) for g in y])
+    keep = gold >= 0
+    proba = np.asarray(proba, dtype=float)[keep]
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+    iso.fit(proba.max(axis=1), (proba.argmax(axis=1) == gold[keep]).astype(float))
+    return ([round(float(v), 8) for v in iso.X_thresholds_],
+            [round(float(v), 8) for v in iso.y_thresholds_])
+
+
+def remap_top_label(proba: np.ndarray, xs, ys) -> np.ndarray:
+    """Map each row's top confidence c through the isotonic thresholds and scale the other
+    labels by (1 - c') / (1 - c); c' is kept at least where the top label stays on top."""
+    proba = np.asarray(proba, dtype=float)
+    n, k = proba.shape
+    top = proba.argmax(axis=1)
+    conf = proba[np.arange(n), top]
+    second = np.partition(proba, -2, axis=1)[:, -2] if k > 1 else np.zeros(n)
+    mapped = np.interp(conf, xs, ys)
+    # Just above the point where the second label would draw level: the top stays on top.
+    floor = second / np.clip(1.0 - conf + second, 1e-12, None) * (1 + 1e-9) + 1e-12
+    mapped = np.clip(np.maximum(mapped, floor), 0.0, 1.0)
+    room = 1.0 - conf
+    scale = np.where(room > 1e-9, (1.0 - mapped) / np.clip(room, 1e-9, None), 1.0)
+    out = proba * scale[:, None]
+    out[np.arange(n), top] = np.where(room > 1e-9, mapped, conf)
+    return out
 
 
 def fit_temperature(proba: np.ndarray, y, labels) -> float:
@@ -313,7 +362,23 @@ def load_model(path: str | Path) -> Model:
         raise NewsrolesError(f"{MODEL_FILE}: {e}", path) from None
     model.labels = tuple(meta["labels"])
     model.temperature = _saved_temperature(meta, path)
+    model.isotonic = _saved_isotonic(meta, path)
     return model
+
+
+def _saved_isotonic(meta: dict, path: Path) -> tuple[list[float], list[float]] | None:
+    calibration = meta.get("calibration") or {}
+    if not isinstance(calibration, dict) or calibration.get("method") != "isotonic":
+        return None
+    xs, ys = calibration.get("isotonic_x"), calibration.get("isotonic_y")
+    ok = (isinstance(xs, list) and isinstance(ys, list) and 0 < len(xs) == len(ys) <= 100_000
+          and all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1
+                  for v in (*xs, *ys))
+          and all(a <= b for a, b in zip(xs, xs[1:])))
+    if not ok:
+        raise NewsrolesError(f"{MODEL_FILE}: calibration.isotonic_x/_y must be lists of "
+                             "equal length in [0, 1], x in order", path)
+    return [float(v) for v in xs], [float(v) for v in ys]
 
 
 def _saved_temperature(meta: dict, path: Path) -> float:

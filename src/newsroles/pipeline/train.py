@@ -93,9 +93,10 @@ def compute(inputs: Inputs, out: Path) -> None:
     model.fit(table.iloc[idx].reset_index(drop=True), y, sample_weight=w,
               labels=data_labels, **fit_kwargs)
     dev = (table["split"] == "dev") & table["gold_label"].notna()
-    if train_cfg["calibration"] == "temperature" and dev.any():
-        # Gold dev, never test: one temperature, so no predicted label changes.
-        model.calibrate(table[dev].reset_index(drop=True), table.loc[dev, "gold_label"].tolist())
+    if train_cfg["calibration"] != "none" and dev.any():
+        # Gold dev, never test; no predicted label changes.
+        model.calibrate(table[dev].reset_index(drop=True), table.loc[dev, "gold_label"].tolist(),
+                        train_cfg["calibration"])
     model.save(out / "model",
                preprocessing=OmegaConf.to_container(cfg.data.sentences, resolve=True))
     counts = {lab: int((y == lab).sum()) for lab in data_labels}
