@@ -168,12 +168,15 @@ def plot_reliability(calibration: dict, path: str | Path, title: str = "") -> No
     mids = [(b["lo"] + b["hi"]) / 2 for b in bins]
     width = 1.0 / calibration["n_bins"]
     ax.bar(mids, [b["accuracy"] for b in bins], width=width * 0.9, alpha=0.7, label="accuracy")
+    for m, b in zip(mids, bins):  # how many sentences each bin holds: small bins are noisy
+        ax.text(m, min(b["accuracy"], 0.93) + 0.02, str(b["n"]), ha="center", fontsize=6)
     ax.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], "o-", color="C1",
             markersize=3, label="mean confidence")
     ax.set_xlim(0, 1), ax.set_ylim(0, 1)
     ax.set_xlabel("confidence in the predicted label"), ax.set_ylabel("accuracy")
-    ax.set_title(f"{title}\nECE {calibration['ece']:.3f}", fontsize=9)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.set_title(f"{title}, ECE {calibration['ece']:.3f}\n(sentences per bin on the bars)",
+                 fontsize=9)
+    ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

@@ -78,7 +78,8 @@ def compute(inputs: Inputs, out: Path) -> None:
     # How far the scores can be read as probabilities (top-label, 15 bins).
     calibration = expected_calibration_error(proba, gold_labels, data_labels)
     metrics["ece"] = calibration["ece"]
-    metrics["calibration"] = {"temperature": model.temperature, **calibration}
+    metrics["calibration"] = {"method": "isotonic" if model.isotonic else "temperature",
+                              "temperature": model.temperature, **calibration}
     if not trained:
         metrics["model_path"] = str(model_dir)
     cv = gold.load(inputs["gold"])["cv"]
@@ -100,8 +101,10 @@ def compute(inputs: Inputs, out: Path) -> None:
         f"{name} on {cfg.data.name} {split} (macro-F1 {metrics['macro_f1']:.3f})",
         labels=data_labels,
     )
+    method = ("isotonic" if model.isotonic else "temperature") if (
+        model.isotonic or model.temperature != 1.0) else "uncalibrated"
     plot_reliability(calibration, out / "reliability_diagram.png",
-                     f"{name} on {cfg.data.name} {split} (temperature {model.temperature:.2f})")
+                     f"{name} on {cfg.data.name} {split}\n{method}, T={model.temperature:.2f}")
     with (out / "predictions.jsonl").open("w", encoding="utf-8") as fh:
         for r, p, g, pr in zip(rows.itertuples(), pred, gold_labels, proba, strict=True):
             rec = {
