@@ -115,3 +115,22 @@ def test_missing_or_corrupt_folder(tmp_path, saved):
     (saved / "manifest.json").write_text("{not json")
     with pytest.raises(NewsrolesError, match="corrupt"):
         load_model(saved)
+
+
+def test_the_parse_block_reads_the_main_clause_and_round_trips(table, tmp_path):
+    from newsroles.models.linear import parse_items
+
+    parse = {"main": [{"lemma": "confirm", "i": 2, "neg": False, "passive": False,
+                       "subj": "the senate", "subj_propn": True, "obj": "judge",
+                       "obj_text": "judge barrett", "comp": "", "comp_i": -1, "comp_dep": "",
+                       "preps": ["to"], "addon": ""}], "sub_reports": ["say"]}
+    items = parse_items(parse)
+    assert {"root=confirm", "root|obj=confirm|judge", "subj_w=senate", "prep=to",
+            "sub_report=say", "root|propn=confirm|True"} <= set(items)
+    assert parse_items({"main": [], "sub_reports": []}) == ["no_main_clause"]
+    m = build_model({"name": "linear", "parse_weight": 0.5, "parse_n_features": 256,
+                     "lf_votes_weight": 0}).fit(table, table["label"])
+    assert m._est["coef"].shape[1] == 2**16 + 2 * 2**14 + 6 + 256
+    m.save(tmp_path / "m")
+    again = load_model(tmp_path / "m")
+    assert np.allclose(again.predict_proba(table), m.predict_proba(table))

@@ -226,6 +226,10 @@ class LinearModelConfig:
     # with, 0.742 without: the parse decides the main clause); but spaCy then parses every
     # sentence at tagging time (about 1,000 instead of 10,000 sentences/s).
     lf_parse: bool = True
+    # What the main clause says (models.linear.parse_items: root lemma, subject words,
+    # object, complement, voice, negation, pairs), hashed into parse_n_features columns.
+    parse_weight: float = 0.0
+    parse_n_features: int = 2**14
     C: float = 0.3
     class_weight: Optional[str] = "balanced"
     max_iter: int = 1000
@@ -235,13 +239,13 @@ class LinearModelConfig:
         check_types(self, "model")
         _check_range("model.word_ngram_range", self.word_ngram_range)
         _check_range("model.char_ngram_range", self.char_ngram_range)
-        for key in ("n_features", "context_n_features", "max_iter"):
+        for key in ("n_features", "context_n_features", "parse_n_features", "max_iter"):
             value = getattr(self, key)
             _require(isinstance(value, int) and value >= 1, f"model.{key}", value,
                      "must be a whole number >= 1")
         _require(self.n_features <= 2**26, "model.n_features", self.n_features,
                  "must be at most 2**26 (67,108,864)")
-        for key in ("context_weight", "quote_state_weight", "lf_votes_weight"):
+        for key in ("context_weight", "quote_state_weight", "lf_votes_weight", "parse_weight"):
             _require(getattr(self, key) >= 0, f"model.{key}", getattr(self, key),
                      "must be >= 0")
         _require(self.C > 0, "model.C", self.C, "must be > 0")

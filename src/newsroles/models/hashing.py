@@ -37,6 +37,14 @@ class _TokenHashes(dict):
         return value
 
 
+_ITEM_HASHES = _TokenHashes()
+
+
+def token_hash(token: str) -> int:
+    """The stable unsigned 32-bit hash of a string (the same in every process)."""
+    return _ITEM_HASHES[token]
+
+
 def _mix(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """A 32-bit hash of an ordered pair of 32-bit hashes (boost::hash_combine style,
     with a multiply-xorshift finaliser), element-wise."""

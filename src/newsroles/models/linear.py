@@ -71,6 +71,55 @@ def _lf_vote_features(X, names: list[str]) -> sp.csr_matrix:
     return sp.csr_matrix((votes >= 0).astype(np.float64))
 
 
+def _with_parse(X):
+    """X with the parse column (parsing now, with spaCy, where it is missing)."""
+    from newsroles.schema import PARSE_COLUMN
+
+    if PARSE_COLUMN in X:
+        return X
+    from newsroles.labeling.parse import parse_texts
+
+    return X.assign(**{PARSE_COLUMN: parse_texts(X["text"].tolist())})
+
+
+def parse_items(parse: dict) -> list[str]:
+    """What the main clause says, as feature names: its verbs' lemmas, their subjects'
+    words and whether the subject is a proper noun, objects, complements, prepositions,
+    negation and voice, verb × object and verb × complement pairs, and reporting verbs of
+    subordinate clauses."""
+    items = []
+    for c in parse.get("main", []):
+        lemma = c["lemma"]
+        items += [f"root={lemma}", f"root|obj={lemma}|{c['obj']}",
+                  f"root|propn={lemma}|{c['subj_propn']}", f"obj={c['obj']}",
+                  f"comp={c['comp_dep']}:{c['comp']}", f"root|comp={lemma}|{c['comp_dep']}",
+                  f"addon={c['addon']}"]
+        items += [f"subj_w={w}" for w in c["subj"].split()]
+        items += [f"prep={p}" for p in c["preps"]]
+        if c["neg"]:
+            items.append("neg")
+        if c["passive"]:
+            items.append(f"passive|{lemma}")
+    items += [f"sub_report={w}" for w in parse.get("sub_reports", [])]
+    return items or ["no_main_clause"]
+
+
+def _parse_features(X, n_features: int) -> sp.csr_matrix:
+    """The parse items of each sentence, hashed (the word hasher's stable hash) into
+    n_features binary columns."""
+    from newsroles.models.hashing import token_hash
+    from newsroles.schema import PARSE_COLUMN
+
+    indices, indptr = [], [0]
+    for parse in X[PARSE_COLUMN]:
+        cols = sorted({token_hash(item) % n_features for item in parse_items(parse or {})})
+        indices += cols
+        indptr.append(len(indices))
+    data = np.ones(len(indices))
+    return sp.csr_matrix((data, np.asarray(indices, dtype=np.int64), indptr),
+                         shape=(len(X), n_features))
+
+
 class LinearModel(Model):
     name = "linear"
 
@@ -178,6 +227,9 @@ class LinearModel(Model):
             parts.append(_tfidf(blocks["next"], est["idf_context"]) * self.context_weight)
         if self.quote_state_weight:
             parts.append(_dense_features(X) * self.quote_state_weight)
+        if self.parse_weight:
+            X = _with_parse(X)  # parsed once, for this block and the parse-reading votes
+            parts.append(_parse_features(X, self.parse_n_features) * self.parse_weight)
         if self.lf_votes_weight:
             if self.lf_names is None:
                 self.lf_names = lf_feature_names(self.lf_parse)
@@ -273,7 +325,8 @@ class LinearModel(Model):
                    else lf_feature_names(self.lf_parse)) if self.lf_votes_weight else 0
         n_cols = (self.n_features * (2 if self.use_char else 1)
                   + (2 * self.context_n_features if self.context_weight else 0)
-                  + (6 if self.quote_state_weight else 0) + n_lf)
+                  + (6 if self.quote_state_weight else 0)
+                  + (self.parse_n_features if self.parse_weight else 0) + n_lf)
         want = {"idf_word": (self.n_features,), "idf_char": (self.n_features,),
                 "idf_context": (self.context_n_features,), "coef": (n_labels, n_cols),
                 "intercept": (n_labels,)}
