@@ -55,7 +55,7 @@ def read_documents(paths: list[str], id_column: str = "id", text_column: str = "
             text = _decode(path.read_bytes(), path)
             if not text.strip():
                 raise NewsrolesError("empty file", path)
-            yield {"id": path.stem, "text": _checked_text(text, path, None), "fields": {}}
+            yield {"id": path.stem, "text": checked_text(text, path, None), "fields": {}}
 
 
 def _decode(data: bytes, where) -> str:
@@ -74,10 +74,10 @@ def _stdin_documents(columns) -> Iterator[dict]:
         for lineno, obj in iter_json_lines(io.BytesIO(data), "<stdin>"):
             yield document(obj, "<stdin>", lineno, columns)
     else:
-        yield {"id": "stdin", "text": _checked_text(text, "<stdin>", None), "fields": {}}
+        yield {"id": "stdin", "text": checked_text(text, "<stdin>", None), "fields": {}}
 
 
-def _checked_text(text: str, path, lineno, what: str = "text") -> str:
+def checked_text(text: str, path, lineno, what: str = "text") -> str:
     """Text that can be written back out: no lone surrogates (a "\\ud800" JSON escape)."""
     try:
         text.encode("utf-8")
@@ -88,12 +88,23 @@ def _checked_text(text: str, path, lineno, what: str = "text") -> str:
     return text
 
 
+def check_given_sentences(sents: list[str], path, lineno=None, text_column="text") -> None:
+    """Pre-split sentences must be Unicode text of at most MAX_GIVEN_SENTENCE_CHARS."""
+    for i, s in enumerate(sents):
+        checked_text(s, path, lineno, f"sentence {i}")
+        if len(s) > MAX_GIVEN_SENTENCE_CHARS:
+            raise NewsrolesError(
+                f"sentence {i} has {len(s):,} characters; a given sentence may have at "
+                f"most {MAX_GIVEN_SENTENCE_CHARS:,} (give the text as {text_column!r} "
+                "to have it split)", path, lineno)
+
+
 def _doc_id(value, path, lineno) -> str | int:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise NewsrolesError(f"the id must be a string or a whole number, not {value!r}"[:200],
                              path, lineno)
     if isinstance(value, str):
-        _checked_text(value, path, lineno, "the id")
+        checked_text(value, path, lineno, "the id")
     return value
 
 
@@ -102,7 +113,7 @@ def _fields(obj: dict, columns, path, lineno) -> dict:
     for key, value in obj.items():
         if key in columns:
             continue
-        _checked_text(json.dumps(value, ensure_ascii=False, default=str) if not
+        checked_text(json.dumps(value, ensure_ascii=False, default=str) if not
                       isinstance(value, str) else value, path, lineno, f"field {key!r}")
         clash = key in OUTPUT_FIELDS or key.startswith("score_")
         out[f"input_{key}" if clash else key] = value
@@ -119,16 +130,10 @@ def document(obj, path, lineno, columns=("id", "text", "sentences")) -> dict:
         sents = obj[sentences_column]
         if not isinstance(sents, list) or not all(isinstance(s, str) for s in sents):
             raise NewsrolesError(f"{sentences_column!r} must be a list of strings", path, lineno)
-        for i, s in enumerate(sents):
-            _checked_text(s, path, lineno, f"sentence {i}")
-            if len(s) > MAX_GIVEN_SENTENCE_CHARS:
-                raise NewsrolesError(
-                    f"sentence {i} has {len(s):,} characters; a given sentence may have at "
-                    f"most {MAX_GIVEN_SENTENCE_CHARS:,} (give the text as {text_column!r} "
-                    "to have it split)", path, lineno)
+        check_given_sentences(sents, path, lineno, text_column)
         return {"id": doc_id, "sentences": sents, "fields": fields}
     if isinstance(obj.get(text_column), str):
-        return {"id": doc_id, "text": _checked_text(obj[text_column], path, lineno),
+        return {"id": doc_id, "text": checked_text(obj[text_column], path, lineno),
                 "fields": fields}
     raise NewsrolesError(f"a line needs {text_column!r} (a string) or {sentences_column!r} "
                          "(a list)", path, lineno)

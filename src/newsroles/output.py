@@ -161,9 +161,8 @@ def write_batches(batches: Iterable, output: str | None, fmt: str,
     """Write encoded batches (from Tagger.tag_batches with this encoder) to `output` (via
     a temporary file renamed at the end), or to stdout; html takes record batches."""
     if fmt == "html":
-        from newsroles.html_page import (
-            write_html,  # html_page imports nothing of this module
-        )
+        # Imported here: html_page imports nothing of this module.
+        from newsroles.html_page import write_html
 
         write_html((r for batch in batches for r in batch), output)
         return

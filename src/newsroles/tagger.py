@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from newsroles.errors import NewsrolesError
+from newsroles.documents import check_given_sentences, checked_text
 from newsroles.models.base import load_model, resolve_model_dir
 from newsroles.schema import SENTENCE_COLUMNS, with_context
 from newsroles.sentences import SplitConfig, split_article, split_sentences_given
@@ -82,18 +82,14 @@ class Tagger:
 
     # --- many documents, in batches -------------------------------------------------------
     def _records(self, doc: dict) -> tuple[list[dict], bool]:
-        from newsroles.documents import MAX_GIVEN_SENTENCE_CHARS, _checked_text
-
         doc_id = str(doc["id"])
+        # Checked here too for callers of the Python API (the CLI's reader did it already,
+        # with file and line); a pass over the text, cheap next to tagging it.
         where = f"document {doc_id!r}"
         if "sentences" in doc:
-            for i, s in enumerate(doc["sentences"]):
-                _checked_text(s, where, None, f"sentence {i}")
-                if len(s) > MAX_GIVEN_SENTENCE_CHARS:
-                    raise NewsrolesError(f"sentence {i} has {len(s):,} characters (at most "
-                                         f"{MAX_GIVEN_SENTENCE_CHARS:,})", where)
+            check_given_sentences(doc["sentences"], where)
             return with_context(split_sentences_given(doc_id, doc["sentences"])), False
-        _checked_text(doc["text"], where, None)
+        checked_text(doc["text"], where, None)
         return with_context(split_article(doc_id, doc["text"], self.split_config).sentences), True
 
     def tag_documents(
