@@ -8,7 +8,7 @@ Plain subcommands:
     newsroles tag MODEL INPUT... [-o OUTPUT] [--format jsonl|csv|html]
     newsroles runs list|show RUN|compare RUN RUN... [--root DIR] [--where KEY=VALUE]
         (a run whose process is gone shows as `died`)
-    newsroles data check | agreement [A B]
+    newsroles data check | agreement [A B] | issues -o FILE [overrides]
     newsroles annotate export MODEL --select uncertain|random|disagree -n N -o FILE
     newsroles annotate import FILE [--split train] [--dry-run]
 """
@@ -303,9 +303,29 @@ def _data(argv: list[str]) -> None:
     agr = sub.add_parser("agreement", help="Cohen's kappa between two annotation files")
     agr.add_argument("a", nargs="?", default=str(root / "data/gold/annotations/annotator_a.jsonl"))
     agr.add_argument("b", nargs="?", default=str(root / "data/gold/annotations/annotator_b.jsonl"))
+    iss = sub.add_parser("issues", help="likely gold label errors (cleanlab, out-of-fold "
+                                        "scores, folds by article), for a blind re-read")
+    iss.add_argument("-o", "--output", required=True, help="JSONL of the flagged sentences")
+    iss.add_argument("--folds", type=int, default=5)
+    iss.add_argument("overrides", nargs="*", help="config overrides (model=..., data=...)")
     args = parser.parse_args(argv)
     import json
 
+    if args.action == "issues":
+        from newsroles.io import write_jsonl
+        from newsroles.label_issues import gold_issues_for_config
+        from newsroles.project import check_overrides, compose
+
+        check_overrides(args.overrides)
+        flagged = gold_issues_for_config(compose(args.overrides), args.folds)
+        write_jsonl(args.output, flagged)
+        by_split: dict = {}
+        for r in flagged:
+            by_split.setdefault(r["split"], {}).setdefault(r["gold_label"], 0)
+            by_split[r["split"]][r["gold_label"]] += 1
+        print(json.dumps({"flagged": len(flagged), "per_split": by_split,
+                          "output": args.output}, indent=2))
+        return
     if args.action == "check":
         from newsroles.datacheck import check
 
