@@ -91,7 +91,9 @@ def _subject(verb):
 
 def extract_one(doc, quotes: list[tuple[int, int]]) -> dict:
     """Source and cue of one parsed sentence (offsets relative to the sentence)."""
-    candidates = [t for t in doc if t.lemma_.lower() in CUE_LEMMAS and t.pos_ in ("VERB", "AUX")
+    from newsroles.labeling.parse import lemma
+
+    candidates = [t for t in doc if t.pos_ in ("VERB", "AUX") and lemma(t).lower() in CUE_LEMMAS
                   and not _inside(t.idx, quotes)]
     according = _according_to(doc, quotes)
     if not candidates:
@@ -131,15 +133,18 @@ def _span(text: str, span, base: int, sent_idx) -> dict | None:
     return {"text": text[a:b], "start": base + a, "end": base + b, "sent_idx": sent_idx}
 
 
-def add_sources(records: list[dict], parse_docs=None) -> None:
+def add_sources(records: list[dict], parse_docs=None, kept: dict | None = None) -> None:
     """Add `source`, `cue` and `quote_spans` to the quote and attribution records of one
     or more documents (in order); other records get None / []. Offsets are into the
-    article when the record has `start`, else into the sentence."""
-    from newsroles.labeling.parse import load_parser
+    article when the record has `start`, else into the sentence. `kept`: Docs already
+    parsed, by text (labeling.parse.keep_docs); only the rest are parsed now."""
+    from newsroles.labeling.parse import parse_docs as parse
 
     todo = [r for r in records if r.get("label") in REPORTED]
     if parse_docs is None:
-        parse_docs = load_parser().pipe((r["text"] for r in todo), batch_size=256)
+        kept = kept or {}
+        fresh = iter(parse(r["text"] for r in todo if r["text"] not in kept))
+        parse_docs = [kept[r["text"]] if r["text"] in kept else next(fresh) for r in todo]
     docs = dict(zip((id(r) for r in todo), parse_docs))
     carried, carried_doc = None, None  # the source of a quotation still open
     previous_quote = None  # the source of the sentence before, when it was a quote

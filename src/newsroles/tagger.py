@@ -151,8 +151,13 @@ class Tagger:
                 yield pending.popleft().get()
 
     def _predict(self, rows: list[dict], has_offsets: list[bool]) -> list[dict]:
+        from newsroles.labeling.parse import keep_docs
+
         table = _table(rows)
-        proba = self.model.predict_proba(table)
+        # The sentences the model parses (for its features) are parsed once: who-said-it
+        # reuses their Docs.
+        with keep_docs() as kept:
+            proba = self.model.predict_proba(table)
         labels = self.model.labels
         best = proba.argmax(axis=1)
         rounded = np.round(proba, 6).tolist()
@@ -169,7 +174,7 @@ class Tagger:
             # Batches hold whole documents, so a quotation never spans two of them.
             state = [{"quote_open_start": r["quote_open_start"],
                       "quote_open_end": r["quote_open_end"], **rec} for r, rec in zip(rows, out)]
-            add_sources(state)
+            add_sources(state, kept=kept)
             for rec, st in zip(out, state):
                 rec["source"], rec["cue"], rec["quote_spans"] = (st["source"], st["cue"],
                                                                  st["quote_spans"])

@@ -34,24 +34,33 @@ AGGREGATORS = ("majority", "priority", "label_model")
 
 
 def apply_lfs(records: Iterable[Mapping], lfs: list[LabelingFunction],
-              parses: list[dict] | None = None) -> np.ndarray:
+              parses: list[dict] | None = None, gated: bool = True) -> np.ndarray:
     """The label matrix L: one row per sentence, one column per function, -1 = abstain.
 
     A function with `needs` words runs only on sentences holding one of them: an inverted
     index from word to functions finds those, so most functions are never called. Functions
-    that read the parse get it from `parses` (one per record) or, if not given, from a
-    parse made now.
+    that read the parse get it from `parses` (one per record), from the records' own
+    `_parse`, or from a parse made now: with `gated`, only of the sentences the parse gate
+    (labeling.gate) says can need it; on the others the parse-reading functions give their
+    `unparsed` vote or abstain, which is what they would do with the parse.
     """
-    if any(lf.uses_parse for lf in lfs):
-        from newsroles.labeling.parse import attach_parses
+    parse_lfs = [lf for lf in lfs if lf.uses_parse]
+    if parse_lfs:
+        from newsroles.labeling.parse import attach_gated_parses, attach_parses
 
         records = [dict(r) for r in records]
-        if any("_parse" not in r for r in records) or parses is not None:
+        if parses is not None:
             attach_parses(records, parses)
+        elif any("_parse" not in r for r in records):
+            from newsroles.labeling.gate import parse_gate
+
+            attach_gated_parses(records, parse_gate(lfs) if gated else None)
     # Functions without words to wait for run on every sentence, in groups that share a
     # mark gate (a quotation mark, a digit): one search rules a whole group out. The rest
     # are found through their words, and checked against their own gate.
     funcs = [lf.func for lf in lfs]
+    # What each function is on a record the gate left unparsed (`_parse` None).
+    unparsed_funcs = [(lf.unparsed or _never) if lf.uses_parse else lf.func for lf in lfs]
     votes = [lf.label for lf in lfs]
     always: dict = {}
     for j, lf in enumerate(lfs):
@@ -70,10 +79,11 @@ def apply_lfs(records: Iterable[Mapping], lfs: list[LabelingFunction],
             r = {**r, "_words": words}
         text = r["text"]
         row = [ABSTAIN] * len(lfs)
+        fs = unparsed_funcs if parse_lfs and r["_parse"] is None else funcs
         for gate, group in always_groups:
             if gate is None or gate.search(text):
                 for j in group:
-                    if funcs[j](r):
+                    if fs[j](r):
                         row[j] = votes[j]
         found = keys.intersection(words)
         if found:
@@ -82,10 +92,14 @@ def apply_lfs(records: Iterable[Mapping], lfs: list[LabelingFunction],
                 candidates.update(index[w])
             for j in candidates:
                 gate = lfs[j].marks
-                if (gate is None or gate.search(text)) and funcs[j](r):
+                if (gate is None or gate.search(text)) and fs[j](r):
                     row[j] = votes[j]
         rows.append(row)
     return np.asarray(rows, dtype=np.int8).reshape(len(rows), len(lfs))
+
+
+def _never(_record) -> bool:
+    return False
 
 
 def vote_counts(L: np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ from newsroles.labeling.base import (
     DIGITS,
     labeling_function,
 )
+from newsroles.labeling.reporting import REPORTING_KEY_LEMMAS, REPORTING_KEY_WORDS
 from newsroles.labeling.vocab import (
     ACT_LEMMAS,
     REPORT_LEMMAS,
@@ -94,7 +95,14 @@ def lf_history_or_context(s):
 # --- the main clause, from the parse ---------------------------------------------------------
 
 
-@labeling_function(BACKGROUND, "background", parse=True)
+def _plain_without_parse(s) -> bool:
+    """No word of any parse-reading function: nothing reported or enacted can be in the
+    main clause, so it is a plain fact unless quoted."""
+    return not (s["has_quote_marks"] or s["quote_open_start"])
+
+
+@labeling_function(BACKGROUND, "background", parse=True, unparsed=_plain_without_parse,
+                   key_lemmas=REPORTING_KEY_LEMMAS | ACT_LEMMAS, key_words=REPORTING_KEY_WORDS)
 def lf_main_clause_plain_fact(s):
     """Nothing reported, nothing quoted, no act: no main or subordinate clause is a reporting
     verb or stance, none is an official act, and there are no quotation marks."""
@@ -106,7 +114,7 @@ def lf_main_clause_plain_fact(s):
     return not reports_in_main_clause(s) and all(c["lemma"] not in ACT_LEMMAS for c in p["main"])
 
 
-@labeling_function(BACKGROUND, "background", parse=True)
+@labeling_function(BACKGROUND, "background", parse=True, key_lemmas=ACT_LEMMAS | REPORT_LEMMAS)
 def lf_non_act(s):
     """A non-act in the main clause: "had not announced any plans", "did not say whether"
     (guidelines hard case 3)."""
@@ -117,7 +125,7 @@ def lf_non_act(s):
 _ADDONS = frozenset("say claim cite add argue insist note explain warn".split())
 
 
-@labeling_function(BACKGROUND, "background", parse=True)
+@labeling_function(BACKGROUND, "background", parse=True, key_lemmas=_ADDONS)
 def lf_reporting_addon_on_fact(s):
     """A fact with a reporting add-on hung on it ("..., saying ...", "with officials saying
     ..."): the main clause decides, and it is not speech or an act."""

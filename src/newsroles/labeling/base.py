@@ -45,6 +45,16 @@ class LabelingFunction:
     # A character class one of whose characters must occur in the text (QUOTE_MARKS,
     # DIGITS): the same kind of cheap gate as `needs`, for what is not a word.
     marks: re.Pattern | None = None
+    # For the parse-reading functions, what the parse gate (labeling.gate) needs to know:
+    # the lemmas and the words of which the sentence must hold one (any inflection of a
+    # lemma) for the function to find anything in the parse; and its vote on a sentence
+    # holding none of any function's (None: abstain), which needs no parse.
+    key_lemmas: frozenset = frozenset()
+    key_words: frozenset = frozenset()
+    unparsed: Callable[[Mapping], bool] | None = None
+    # A text function that also reads the parse when the record has one (the main-clause
+    # check of reports_in_main_clause): its `needs` words join the parse gate.
+    parse_optional: bool = False
 
     def gated_out(self, sentence: Mapping) -> bool:
         """True when the function cannot fire on this sentence (a missing word or mark)."""
@@ -65,22 +75,30 @@ DIGITS = re.compile(r"\d")
 
 
 def labeling_function(label: int, group: str, needs: str = "", parse: bool = False,
-                      marks: re.Pattern | None = None):
+                      marks: re.Pattern | None = None, key_lemmas=(), key_words=(),
+                      unparsed: Callable[[Mapping], bool] | None = None,
+                      parse_optional: bool = False):
     """Mark a predicate as a labeling function voting `label` when it holds. The predicate
     stays a plain function (groups call each other's predicates); its LabelingFunction is
     its `lf` attribute, which labeling.functions collects from the group modules.
 
     `needs`: space-separated words, one of which every match of the predicate contains.
     `marks`: characters, one of which every match contains (QUOTE_MARKS, DIGITS).
-    `parse`: the predicate reads record["_parse"].
+    `parse`: the predicate reads record["_parse"]; then `key_lemmas` and `key_words` (see
+    LabelingFunction) are required: a parse-reading function that declares no keys would
+    make the gate parse every sentence. `unparsed`: its vote on a sentence the gate leaves
+    unparsed. `parse_optional`: a text predicate that checks the parse when there is one.
     """
+    if parse and not (key_lemmas or key_words or unparsed):
+        raise ValueError("a parse-reading function needs key_lemmas, key_words or unparsed")
     if group not in GROUPS:
         raise ValueError(f"unknown group {group!r}")
 
     def wrap(func: Callable[[Mapping], bool]) -> Callable[[Mapping], bool]:
         func.lf = LabelingFunction(
             func.__name__, label, group, func, " ".join((func.__doc__ or "").split()),
-            frozenset(needs.split()), parse, marks,
+            frozenset(needs.split()), parse, marks, frozenset(key_lemmas),
+            frozenset(key_words), unparsed, parse_optional,
         )
         return func
 

@@ -169,12 +169,16 @@ _STATE_ACTS = frozenset("ban sanction impose declare enact approve ratify pass s
                         "recognise veto sign expel outlaw legalize legalise annex".split())
 
 
+_DECISIONS = frozenset("decide agree plan vote move choose".split())
+
+
 def _authority(subject: str, proper_noun: bool = False) -> bool:
     words = re.findall(r"[a-z]+", subject)
     return proper_noun or not AUTHORITY_WORDS.isdisjoint(words + [w[:-1] for w in words])
 
 
-@labeling_function(POLICY, "official_act", parse=True)
+@labeling_function(POLICY, "official_act", parse=True,
+                   key_lemmas=ACT_LEMMAS | _STATE_ACTS | _DECISIONS)
 def lf_main_clause_authority_act(s):
     """The main clause's subject is a public authority (or a named actor) and its verb an
     official act: "The governor signed the measure into law", "He vetoed the bill"; a
@@ -183,7 +187,7 @@ def lf_main_clause_authority_act(s):
         if c["neg"] or c["passive"]:
             continue
         act = c["lemma"] in ACT_LEMMAS and not c["comp"]
-        decision = c["lemma"] in ("decide", "agree", "plan", "vote", "move", "choose") and c["comp"]
+        decision = c["lemma"] in _DECISIONS and c["comp"]
         named = c["subj_propn"] and c["lemma"] in _STATE_ACTS
         if (act or decision) and _authority(c["subj"], named):
             return True
@@ -192,7 +196,7 @@ def lf_main_clause_authority_act(s):
     return False
 
 
-@labeling_function(POLICY, "official_act", parse=True)
+@labeling_function(POLICY, "official_act", parse=True, key_words=COURT_WORDS)
 def lf_court_finding(s):
     """A court or judge that ruled, found or determined something in its case (guidelines
     rule 16): the court's decision, not reported speech."""
@@ -209,7 +213,7 @@ outlaw prohibit require grant deny extradite deport designate sanction award con
 dismiss remove prosecute jail imprison instruct""".split())
 
 
-@labeling_function(POLICY, "official_act", parse=True)
+@labeling_function(POLICY, "official_act", parse=True, key_lemmas=_PASSIVE_ACTS)
 def lf_main_clause_passive_act(s):
     """The main clause reports an act done by an authority in the passive: "was sentenced to",
     "were charged with", "the bill was passed"."""
@@ -224,7 +228,7 @@ _ACT_OBJECTS = ACT_NOUN_LEMMAS | frozenset("accord accords referendum vote heari
                                            "peace election stay".split())
 
 
-@labeling_function(POLICY, "official_act", parse=True)
+@labeling_function(POLICY, "official_act", parse=True, key_lemmas=_SPEECH_ACTS)
 def lf_main_clause_act_object(s):
     """A speech verb whose object is the act itself: "declared a state of emergency",
     "announced restrictions on flights", "issued a decree" (no clause after the verb)."""
@@ -239,7 +243,7 @@ _PROVIDING_NOUNS = frozenset("law laws ruling rulings bill bills act agreement a
                              "resolution".split())
 
 
-@labeling_function(POLICY, "official_act", parse=True)
+@labeling_function(POLICY, "official_act", parse=True, key_words=_PROVIDING_NOUNS)
 def lf_act_noun_subject(s):
     """A specific law, ruling, agreement or order is the subject and says what it does:
     "The agreement seeks to remove tariffs", "The law is to take effect", "The court's

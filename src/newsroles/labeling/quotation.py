@@ -12,6 +12,7 @@ from newsroles.labeling.base import (
     labeling_function,
     sentence_words,
 )
+from newsroles.labeling.reporting import REPORTING_KEY_LEMMAS, REPORTING_KEY_WORDS
 from newsroles.labeling.vocab import (
     QUOTED_SPAN,
     SPEECH_NEAR_QUOTE,
@@ -87,7 +88,8 @@ def lf_quotation_opens(s):
     return bool(s.get("quote_open_end")) and not s["quote_open_start"]
 
 
-@labeling_function(QUOTE, "quotation", parse=True, marks=QUOTE_MARKS)
+@labeling_function(QUOTE, "quotation", parse=True, marks=QUOTE_MARKS,
+                   key_lemmas=REPORTING_KEY_LEMMAS, key_words=REPORTING_KEY_WORDS)
 def lf_quoted_words_of_reported_source(s):
     """Quoted words, however few, in a sentence whose main clause reports a source's speech
     or stance ("She endorsed the selection of a "woman of color."")."""

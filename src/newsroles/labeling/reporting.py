@@ -107,6 +107,13 @@ def reports_in_main_clause(s) -> bool:
     return False
 
 
+# What reports_in_main_clause can find in the parse: a sentence holding none of these lemmas
+# (in any inflection) or words has no reporting main clause (labeling.gate).
+REPORTING_KEY_LEMMAS = (REPORT_LEMMAS | STANCE_LEMMAS | _PASSIVE_REPORTS | _OBJECT_REPORTS
+                        | _INFINITIVE_REPORTS)
+REPORTING_KEY_WORDS = _STANCE_OBJECTS | frozenset("response view opinion reaction theory".split())
+
+
 # Verbs in lower case only: "States" (a noun) and "Said" (a name) are not reports.
 _SAID = re.compile(r"\b(said|says|told|stated|tweeted|wrote)\b")
 _REPORT_CLAUSE_LOWER = re.compile(
@@ -117,7 +124,8 @@ _REPORT_CLAUSE_LOWER = re.compile(
 
 
 @labeling_function(ATTRIBUTION, "reporting",
-                   needs="acknowledged acknowledges added adds admits admitted agreed alleged alleges announced announces argued argues asserted asserts believed believes claimed claims commented concluded concludes confirmed confirms denied denies described describes emphasised emphasized estimated estimates explained explains indicated indicates insisted insists maintained maintains noted notes posted predicted predicts r recalled recalls remarked reported revealed reveals said say says stated stressed suggested suggests tells testified told tweeted warned warns writes wrote")
+                   needs="acknowledged acknowledges added adds admits admitted agreed alleged alleges announced announces argued argues asserted asserts believed believes claimed claims commented concluded concludes confirmed confirms denied denies described describes emphasised emphasized estimated estimates explained explains indicated indicates insisted insists maintained maintains noted notes posted predicted predicts r recalled recalls remarked reported revealed reveals said say says stated stressed suggested suggests tells testified told tweeted warned warns writes wrote",
+                   parse_optional=True)
 def lf_reporting_verb_clause(s):
     """A reporting verb followed by a clause ("X said (that) ...", "X confirmed the ...")."""
     text = s["text"]
@@ -132,14 +140,16 @@ def lf_reporting_verb_clause(s):
     return reports_in_main_clause(s)
 
 
-@labeling_function(ATTRIBUTION, "reporting", needs="said says told stated tweeted wrote")
+@labeling_function(ATTRIBUTION, "reporting", needs="said says told stated tweeted wrote",
+                   parse_optional=True)
 def lf_said(s):
     """The plainest reporting verbs, in the main clause: said, says, told, stated."""
     return bool(_SAID.search(s["text"])) and reports_in_main_clause(s)
 
 
 @labeling_function(ATTRIBUTION, "reporting",
-                   needs="acknowledged acknowledges added adds admits admitted agreed alleged alleges announced announces argued argues asserted asserts believed believes claimed claims commented concluded concludes confirmed confirms denied denies described describes emphasised emphasized estimated estimates explained explains indicated indicates insisted insists maintained maintains noted notes posted predicted predicts r recalled recalls remarked reported reports revealed reveals said say says stated states stressed suggested suggests tells testified told tweeted warned warns writes wrote told")
+                   needs="acknowledged acknowledges added adds admits admitted agreed alleged alleges announced announces argued argues asserted asserts believed believes claimed claims commented concluded concludes confirmed confirms denied denies described describes emphasised emphasized estimated estimates explained explains indicated indicates insisted insists maintained maintains noted notes posted predicted predicts r recalled recalls remarked reported reports revealed reveals said say says stated states stressed suggested suggests tells testified told tweeted warned warns writes wrote told",
+                   parse_optional=True)
 def lf_reporting_parenthetical(s):
     """Ends with a reporting parenthetical: "..., officials said." """
     return bool(PARENTHETICAL.search(s["text"].rstrip())) and reports_in_main_clause(s)
@@ -167,7 +177,7 @@ _SPEECH_NOUN_VERBS = frozenset("come circulate surface emerge make share grow mo
                                "follow spread".split())
 
 
-@labeling_function(ATTRIBUTION, "reporting", parse=True)
+@labeling_function(ATTRIBUTION, "reporting", parse=True, key_words=_SPEECH_NOUNS)
 def lf_speech_noun_subject(s):
     """Speech named by a noun is the subject: "Rumors circulated he was ...", "Support for
     mail-in voting came from Senator Klobuchar", "Similar sentiment was shared by ..."."""
@@ -217,7 +227,8 @@ def lf_commitment_to(s):
 
 
 @labeling_function(ATTRIBUTION, "reporting",
-                   needs="called calls calling demanded demands criticised criticized criticizes criticises praised praises condemned condemns welcomed welcomes endorsed endorses opposed opposes supported accused accuses blamed blames slammed expressed paid")
+                   needs="called calls calling demanded demands criticised criticized criticizes criticises praised praises condemned condemns welcomed welcomes endorsed endorses opposed opposes supported accused accuses blamed blames slammed expressed paid",
+                   parse_optional=True)
 def lf_reported_stance(s):
     """A reported stance: called for, demanded, criticised, praised, condemned, endorsed;
     "received criticism", "came under fire" (guidelines rule 20)."""
@@ -243,7 +254,8 @@ def lf_told_audience(s):
 
 
 @labeling_function(ATTRIBUTION, "reporting",
-                   needs="found finds showed shows suggests suggested indicated indicates concluded reported estimated")
+                   needs="found finds showed shows suggests suggested indicated indicates concluded reported estimated",
+                   parse_optional=True)
 def lf_study_finding(s):
     """A study, report or data presented as the source of a finding."""
     return bool(
@@ -262,7 +274,8 @@ def main_clauses(s) -> list[dict]:
     return s["_parse"]["main"]
 
 
-@labeling_function(ATTRIBUTION, "reporting", parse=True)
+@labeling_function(ATTRIBUTION, "reporting", parse=True, key_lemmas=REPORTING_KEY_LEMMAS,
+                   key_words=REPORTING_KEY_WORDS)
 def lf_main_clause_reports(s):
     """The main clause (or one coordinated with it) reports speech, thought or a finding:
     a reporting verb with a clause or an infinitive ("X said (that) ...", "X vowed to
@@ -271,7 +284,7 @@ def lf_main_clause_reports(s):
     return reports_in_main_clause(s)
 
 
-@labeling_function(ATTRIBUTION, "reporting", parse=True)
+@labeling_function(ATTRIBUTION, "reporting", parse=True, key_lemmas=REPORT_LEMMAS)
 def lf_parenthetical_source(s):
     """A reporting parenthetical around the content: "The plan, he said, will fail." or
     "..., officials said." (the reporting verb comes after its clause)."""
@@ -287,7 +300,9 @@ _CRITICISM = frozenset("criticism praise condemnation backlash call calls rebuke
                        "applause acclaim outrage".split())
 
 
-@labeling_function(ATTRIBUTION, "reporting", parse=True)
+@labeling_function(ATTRIBUTION, "reporting", parse=True,
+                   key_lemmas=STANCE_LEMMAS | {"call", "ask", "push", "press", "lobby"},
+                   key_words=_CRITICISM)
 def lf_main_clause_stance(s):
     """The main clause reports a stance: "X criticised / praised / condemned ...", "X called
     for ...", or passively "received criticism", "drew condemnation" (guidelines rule 20)."""
