@@ -51,8 +51,14 @@ def out_of_fold_scores(cfg, table, folds: int = 5) -> tuple[np.ndarray, np.ndarr
 def find_gold_issues(cfg, table, folds: int = 5) -> list[dict]:
     """The gold sentences cleanlab flags, most likely errors first, as records with the
     gold label, the split and cleanlab's label quality (lower: more likely wrong)."""
-    from cleanlab.filter import find_label_issues
-    from cleanlab.rank import get_label_quality_scores
+    try:
+        from cleanlab.filter import find_label_issues
+        from cleanlab.rank import get_label_quality_scores
+    except ImportError:
+        from newsroles.errors import NewsrolesError
+
+        raise NewsrolesError("newsroles data issues needs cleanlab: "
+                             "pip install 'newsroles[gold]'") from None
 
     rows, scores = out_of_fold_scores(cfg, table, folds)
     labels = list(cfg.data.labels)
