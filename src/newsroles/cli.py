@@ -147,7 +147,7 @@ def _tag(argv: list[str]) -> None:
                              "html: one page, or one page per article when -o is a folder")
     parser.add_argument("--batch-size", type=int, default=8192)
     parser.add_argument("--no-sources", action="store_true",
-                        help="skip who-said-it (source, cue, quote_spans): faster, no parsing")
+                        help="skip who-said-it (source, cue, quote_spans): faster")
     parser.add_argument("--progress", choices=("auto", "on", "off"), default="auto",
                         help="progress bar on stderr (auto: when stderr is a terminal)")
     parser.add_argument("-j", "--jobs", type=int, default=0,

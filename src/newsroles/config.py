@@ -223,8 +223,9 @@ class LinearModelConfig:
     # The labeling functions' votes as features (0 turns them off: faster tagging).
     lf_votes_weight: float = 1.0
     # Also the votes of the functions that read the dependency parse (dev macro-F1 0.819
-    # with, 0.742 without: the parse decides the main clause); but spaCy then parses every
-    # sentence at tagging time (about 1,000 instead of 10,000 sentences/s).
+    # with, 0.742 without: the parse decides the main clause); spaCy then parses, at tagging
+    # time, the sentences holding a word those functions look for (labeling.gate: about
+    # half; 2,500 instead of 20,000 sentences/s on 2 cores).
     lf_parse: bool = True
     # What the main clause says (models.linear.parse_items: root lemma, subject words,
     # object, complement, voice, negation, pairs), hashed into parse_n_features columns.
