@@ -332,11 +332,36 @@ class TransformerModelConfig:
                  "balanced or null")
 
 
+@dataclass
+class EnsembleModelConfig:
+    """The calibrated probabilities of saved models, weighted: `members` are run directories
+    or model folders (required), `weights` one number each, or null to choose them on gold
+    dev (a grid over the simplex, step `weight_step`, best macro-F1). The members are copied
+    into the ensemble's folder, so it alone can predict."""
+    model_class: ClassVar[str] = "newsroles.models.ensemble:EnsembleModel"
+    name: str = "ensemble"
+    members: list[str] = MISSING
+    weights: Optional[list[float]] = None
+    weight_step: float = 0.05
+
+    def __post_init__(self):
+        _require(isinstance(self.members, (list, tuple)) and len(self.members) >= 2,
+                 "model.members", self.members,
+                 "give two or more saved models: model.members=[runs/A,runs/B]")
+        check_types(self, "model")
+        _require(self.weights is None or (len(self.weights) == len(self.members)
+                                          and all(w >= 0 for w in self.weights)
+                                          and sum(self.weights) > 0),
+                 "model.weights", self.weights, "one weight >= 0 per member, not all 0")
+        _require(0 < self.weight_step <= 0.5, "model.weight_step", self.weight_step,
+                 "must be in (0, 0.5]")
+
+
 # Every model, by name: its config is its parameters, defaults and class (one factory,
 # models.base.build_model, builds from it; loading a saved model finds its class here only).
 MODEL_CONFIGS: dict[str, type] = {
     c.name: c for c in (LinearModelConfig, RulesModelConfig, MiniLMLinearModelConfig,
-                        TransformerModelConfig)
+                        TransformerModelConfig, EnsembleModelConfig)
 }
 
 
@@ -404,3 +429,4 @@ def register_configs() -> None:
     cs.store(group="model", name="rules_schema", node=RulesModelConfig)
     cs.store(group="model", name="minilm_linear_schema", node=MiniLMLinearModelConfig)
     cs.store(group="model", name="transformer_schema", node=TransformerModelConfig)
+    cs.store(group="model", name="ensemble_schema", node=EnsembleModelConfig)

@@ -10,6 +10,7 @@ class NewsrolesError(Exception):
     def __init__(self, message: str, path: object = None, line: int | None = None):
         self.path = path
         self.line = line
+        self.message = message
         where = ""
         if path is not None:
             where = f"{path}:{line}: " if line is not None else f"{path}: "

@@ -109,7 +109,10 @@ def compute(inputs: Inputs, out: Path) -> None:
 
 def environment(cfg) -> dict:
     """The pretrained encoder's files (by name and size) when the model starts from one:
-    a local folder or an upgraded weights package changes the result."""
+    a local folder or an upgraded weights package changes the result. An ensemble: its
+    members' manifests (every file's hash), so a retrained member retrains it."""
+    if cfg.model.get("name") == "ensemble":
+        return {"members": [_manifest_digest(m) for m in cfg.model.members]}
     pretrained = cfg.model.get("pretrained")
     if not pretrained:
         return {}
@@ -117,6 +120,17 @@ def environment(cfg) -> dict:
     from newsroles.models.encoders import resolve_pretrained
 
     return {"pretrained": encoder_fingerprint(resolve_pretrained(str(pretrained)))}
+
+
+def _manifest_digest(member: str) -> str:
+    import hashlib
+
+    from newsroles.models.base import MANIFEST_FILE, resolve_model_dir
+
+    manifest = resolve_model_dir(member) / MANIFEST_FILE
+    if not manifest.is_file():
+        raise NewsrolesError("model.members: not a run directory or model folder", member)
+    return hashlib.sha256(manifest.read_bytes()).hexdigest()
 
 
 def enabled(cfg, target: str) -> bool:

@@ -1,0 +1,157 @@
+"""An ensemble of saved models: the weighted mean of their calibrated probabilities.
+
+`fit` reads no training sentences: its members are trained already (model.members: run
+directories or model folders). It checks that they share a label set, and with
+model.weights=null chooses the weights on gold dev (the train stage's eval_set): every
+point of a grid over the simplex (step model.weight_step), the best macro-F1, ties to the
+most even weights. The ensemble is then calibrated on gold dev like any model.
+
+Saved self-contained: each member's files are copied into the ensemble's folder under a
+prefix (`m0__model.json`, `m0__weights.npz`, ...; a model folder holds plain files only),
+listed in its manifest; loading rebuilds each member's folder in a temporary directory and
+loads it with its own manifest check, so a member altered inside the ensemble is refused.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from newsroles.errors import NewsrolesError
+from newsroles.models.base import MANIFEST_FILE, Model, load_model, resolve_model_dir
+
+MEMBERS_FILE = "members.json"
+
+
+class EnsembleModel(Model):
+    name = "ensemble"
+    fitted_params = ("member_names", "chosen_weights")
+
+    def _setup(self) -> None:
+        self.members = list(self.members)
+        self._models: list[Model] | None = None
+        self._dirs: list[Path] = []
+
+    @property
+    def process_parallel(self) -> bool:
+        return all(getattr(m, "process_parallel", True) for m in self._loaded())
+
+    def _loaded(self) -> list[Model]:
+        if self._models is None:
+            self._dirs = [resolve_model_dir(m) for m in self.members]
+            self._models = [load_model(d) for d in self._dirs]
+        return self._models
+
+    def fit(self, X, y, sample_weight=None, labels=None, eval_set=None) -> EnsembleModel:
+        models = self._loaded()
+        self.labels = tuple(models[0].labels)
+        for d, m in zip(self._dirs, models):
+            if tuple(m.labels) != self.labels:
+                raise NewsrolesError(f"ensemble members disagree on labels: {list(m.labels)} "
+                                     f"against {list(self.labels)}", d)
+        if labels is not None and tuple(labels) != self.labels:
+            raise NewsrolesError(f"ensemble members predict {list(self.labels)}, the data "
+                                 f"has {list(labels)}")
+        self.member_names = [m.name for m in models]
+        if self.weights is not None:
+            chosen = np.asarray(self.weights, float)
+        elif eval_set is None:
+            raise NewsrolesError("model.weights=null chooses weights on gold dev, and there "
+                                 "is none: give model.weights")
+        else:
+            chosen = self._choose_weights(*eval_set)
+        self.chosen_weights = [round(float(w), 6) for w in chosen / chosen.sum()]
+        return self
+
+    def _choose_weights(self, X, y) -> np.ndarray:
+        from newsroles.evaluation import macro_f1
+
+        probs = [m.predict_proba(X) for m in self._models]
+        k = len(probs)
+        steps = int(round(1 / self.weight_step))
+        best, best_key = None, None
+        for combo in itertools.product(range(steps + 1), repeat=k - 1):
+            if sum(combo) > steps:
+                continue
+            w = np.array([*combo, steps - sum(combo)], float) / steps
+            mixed = sum(wi * p for wi, p in zip(w, probs))
+            f1 = macro_f1(list(y), list(np.asarray(self.labels)[mixed.argmax(axis=1)]),
+                          list(self.labels))
+            key = (round(f1, 10), -float(np.abs(w - 1 / k).sum()))
+            if best_key is None or key > best_key:
+                best, best_key = w, key
+        self.dev_macro_f1 = best_key[0]
+        return best
+
+    def _predict_proba(self, X) -> np.ndarray:
+        if self.chosen_weights is None:
+            raise NewsrolesError("ensemble is not fitted")
+        models = self._loaded()
+        out = np.zeros((len(X), len(self.labels)))
+        for w, m in zip(self.chosen_weights, models):
+            if w:
+                out += w * m.predict_proba(X)
+        return out
+
+    # --- persistence ----------------------------------------------------------------------
+    def _save_weights(self, path: Path) -> list[str]:
+        written = []
+        for i, d in enumerate(self._dirs):
+            for f in sorted(d.iterdir()):
+                name = f"m{i}__{f.name}"
+                shutil.copyfile(f, path / name)
+                written.append(name)
+        (path / MEMBERS_FILE).write_text(json.dumps(
+            {"members": [{"prefix": f"m{i}__", "name": n, "source": str(d)}
+                         for i, (d, n) in enumerate(zip(self._dirs, self.member_names))]},
+            indent=2) + "\n")
+        return [MEMBERS_FILE, *written]
+
+    @classmethod
+    def _load(cls, path: Path, meta: dict) -> EnsembleModel:
+        model = cls(**meta["params"])
+        try:
+            listed = json.loads((path / MEMBERS_FILE).read_text(encoding="utf-8"))["members"]
+            prefixes = [m["prefix"] for m in listed]
+        except (OSError, ValueError, KeyError, TypeError):
+            raise NewsrolesError(f"corrupt {MEMBERS_FILE}", path) from None
+        if (len(prefixes) != len(model.members)
+                or prefixes != [f"m{i}__" for i in range(len(prefixes))]):
+            raise NewsrolesError(f"{MEMBERS_FILE} does not match params.members", path)
+        weights = model.chosen_weights
+        if not (isinstance(weights, list) and len(weights) == len(prefixes)
+                and all(isinstance(w, (int, float)) and w >= 0 for w in weights)):
+            raise NewsrolesError("params.chosen_weights must be one weight >= 0 per member",
+                                 path)
+        models = []
+        with tempfile.TemporaryDirectory(prefix="newsroles-ensemble-") as tmp:
+            for prefix in prefixes:
+                member = Path(tmp) / prefix.rstrip("_")
+                member.mkdir()
+                for f in path.iterdir():
+                    if f.name.startswith(prefix):
+                        target = member / f.name[len(prefix):]
+                        try:
+                            os.link(f, target)  # no copy of the weights where it can
+                        except OSError:
+                            shutil.copyfile(f, target)
+                if not (member / MANIFEST_FILE).is_file():
+                    raise NewsrolesError(f"ensemble member {prefix} is missing", path)
+                try:
+                    models.append(load_model(member))
+                except NewsrolesError as e:
+                    raise NewsrolesError(f"ensemble member {prefix}: {e.message}", path) from None
+        model._models = models
+        return model
+
+
+def _member_code() -> None:
+    """Never called: the modules every member can come from, named so that the stage
+    cache's code hash (an AST walk of the imports) covers the members' code too."""
+    from newsroles.models import embedding, linear, rules, transformer  # noqa: F401
