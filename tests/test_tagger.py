@@ -123,7 +123,7 @@ def test_unknown_config_option_is_one_line(tmp_path):
     assert r.returncode == 2
     assert r.stderr.strip().splitlines() == [
         "newsroles: error: bad configuration: In 'config': Could not find 'model/svm' "
-        "(available: linear, minilm_linear, rules, transformer)"]
+        "(available: ensemble, linear, minilm_linear, rules, transformer)"]
     assert not any(tmp_path.iterdir())
 
 
