@@ -72,9 +72,10 @@ def main() -> None:
 
 
 def _f1(gold, pred, label) -> float:
-    tp = np.sum((gold == label) & (pred == label))
-    denom = np.sum(gold == label) + np.sum(pred == label)
-    return 2 * tp / denom if denom else 0.0
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(list(gold), list(pred), labels=[label], average="macro",
+                          zero_division=0))
 
 
 if __name__ == "__main__":

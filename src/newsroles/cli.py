@@ -319,10 +319,11 @@ def _data(argv: list[str]) -> None:
         check_overrides(args.overrides)
         flagged = gold_issues_for_config(compose(args.overrides), args.folds)
         write_jsonl(args.output, flagged)
+        from collections import Counter
+
         by_split: dict = {}
-        for r in flagged:
-            by_split.setdefault(r["split"], {}).setdefault(r["gold_label"], 0)
-            by_split[r["split"]][r["gold_label"]] += 1
+        for (split, label), n in Counter((r["split"], r["gold_label"]) for r in flagged).items():
+            by_split.setdefault(split, {})[label] = n
         print(json.dumps({"flagged": len(flagged), "per_split": by_split,
                           "output": args.output}, indent=2))
         return

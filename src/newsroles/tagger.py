@@ -151,12 +151,14 @@ class Tagger:
                 yield pending.popleft().get()
 
     def _predict(self, rows: list[dict], has_offsets: list[bool]) -> list[dict]:
+        import contextlib
+
         from newsroles.labeling.parse import keep_docs
 
         table = _table(rows)
         # The sentences the model parses (for its features) are parsed once: who-said-it
-        # reuses their Docs.
-        with keep_docs() as kept:
+        # reuses their Docs (kept only when it runs).
+        with keep_docs() if self.sources else contextlib.nullcontext({}) as kept:
             proba = self.model.predict_proba(table)
         labels = self.model.labels
         best = proba.argmax(axis=1)

@@ -35,10 +35,10 @@ def _word_forms() -> dict[str, frozenset]:
         for word, lemmas in table.items():
             for lemma in lemmas:
                 forms.setdefault(lemma.lower(), set()).add(word.lower())
-    for table in (parser.by_word, *[{w: a} for (w, _), a in parser.by_word_tag.items()]):
-        for word, attrs in table.items():
-            if "LEMMA" in attrs:
-                forms.setdefault(attrs["LEMMA"].lower(), set()).add(word.lower())
+    fixed = [*parser.by_word.items(), *((w, a) for (w, _), a in parser.by_word_tag.items())]
+    for word, attrs in fixed:
+        if "LEMMA" in attrs:
+            forms.setdefault(attrs["LEMMA"].lower(), set()).add(word.lower())
     return {lemma: frozenset(words) for lemma, words in forms.items()}
 
 

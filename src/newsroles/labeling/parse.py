@@ -18,7 +18,7 @@ over every token) and `lemmatizer` (every token) cost as much as the tagger and 
 together, yet the summary reads the part of speech of a few tokens and the lemma of fewer.
 `Parser` runs tok2vec, tagger and parser through spaCy, then applies the attribute ruler's
 own patterns as dictionary lookups, and lemmatises a token only when it is read, with the
-pipeline's own lemmatizer (`lemma`). tests/test_parse_speed.py checks that the summaries
+pipeline's own lemmatizer (`lemma`). tests/test_parse_gate.py checks that the summaries
 equal the full pipeline's.
 """
 

@@ -37,6 +37,9 @@ class EnsembleModel(Model):
         self.members = list(self.members)
         self._models: list[Model] | None = None
         self._dirs: list[Path] = []
+        # The members' scores of the last table scored: fit (choosing weights on gold dev)
+        # and the train stage's calibration (on the same sentences) score it once.
+        self._last: tuple | None = None
 
     @property
     def process_parallel(self) -> bool:
@@ -72,7 +75,7 @@ class EnsembleModel(Model):
     def _choose_weights(self, X, y) -> np.ndarray:
         from newsroles.evaluation import macro_f1
 
-        probs = [m.predict_proba(X) for m in self._models]
+        probs = self._member_probs(X)
         k = len(probs)
         steps = int(round(1 / self.weight_step))
         best, best_key = None, None
@@ -92,12 +95,25 @@ class EnsembleModel(Model):
     def _predict_proba(self, X) -> np.ndarray:
         if self.chosen_weights is None:
             raise NewsrolesError("ensemble is not fitted")
-        models = self._loaded()
         out = np.zeros((len(X), len(self.labels)))
-        for w, m in zip(self.chosen_weights, models):
+        used = [w > 0 for w in self.chosen_weights]  # a member weighted 0 is never run
+        for w, p in zip(self.chosen_weights, self._member_probs(X, used)):
             if w:
-                out += w * m.predict_proba(X)
+                out += w * p
         return out
+
+    def _member_probs(self, X, used: list[bool] | None = None) -> list:
+        """Each member's scores of X (None for a member not `used`), kept for the next call
+        on the same sentences."""
+        key = (len(X), hash((tuple(X["doc_id"]), tuple(X["sent_idx"]), tuple(X["text"]))))
+        models = self._loaded()
+        used = used or [True] * len(models)
+        cached = self._last[1] if self._last is not None and self._last[0] == key else None
+        probs = [cached[i] if cached is not None and cached[i] is not None
+                 else (m.predict_proba(X) if use else None)
+                 for i, (m, use) in enumerate(zip(models, used))]
+        self._last = (key, probs)
+        return probs
 
     # --- persistence ----------------------------------------------------------------------
     def _save_weights(self, path: Path) -> list[str]:

@@ -123,14 +123,13 @@ def environment(cfg) -> dict:
 
 
 def _manifest_digest(member: str) -> str:
-    import hashlib
-
     from newsroles.models.base import MANIFEST_FILE, resolve_model_dir
+    from newsroles.pipeline.cache import file_hash
 
     manifest = resolve_model_dir(member) / MANIFEST_FILE
     if not manifest.is_file():
         raise NewsrolesError("model.members: not a run directory or model folder", member)
-    return hashlib.sha256(manifest.read_bytes()).hexdigest()
+    return file_hash(manifest)
 
 
 def enabled(cfg, target: str) -> bool:
