@@ -40,6 +40,7 @@ class EnsembleModel(Model):
         # The members' scores of the last table scored: fit (choosing weights on gold dev)
         # and the train stage's calibration (on the same sentences) score it once.
         self._last: tuple | None = None
+        self._saved_in: Path | None = None  # the folder a loaded ensemble came from
 
     @property
     def process_parallel(self) -> bool:
@@ -117,6 +118,13 @@ class EnsembleModel(Model):
 
     # --- persistence ----------------------------------------------------------------------
     def _save_weights(self, path: Path) -> list[str]:
+        if not self._dirs and self._saved_in is not None:  # a loaded ensemble, saved again
+            written = sorted(f.name for f in self._saved_in.iterdir() if f.name[:1] == "m"
+                             and "__" in f.name)
+            for name in written:
+                shutil.copyfile(self._saved_in / name, path / name)
+            shutil.copyfile(self._saved_in / MEMBERS_FILE, path / MEMBERS_FILE)
+            return [MEMBERS_FILE, *written]
         written = []
         for i, d in enumerate(self._dirs):
             for f in sorted(d.iterdir()):
@@ -164,6 +172,7 @@ class EnsembleModel(Model):
                 except NewsrolesError as e:
                     raise NewsrolesError(f"ensemble member {prefix}: {e.message}", path) from None
         model._models = models
+        model._saved_in = path
         return model
 
 
