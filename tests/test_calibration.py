@@ -99,3 +99,39 @@ def test_an_isotonic_model_saves_and_loads_its_map(tmp_path):
     assert meta["calibration"]["method"] == "isotonic"
     model = load_model(run)
     assert model.isotonic is not None and len(model.isotonic[0]) == len(meta["calibration"]["isotonic_x"])
+
+
+def test_decision_weights_recover_a_shifted_label_and_change_no_probability():
+    from newsroles.evaluation import macro_f1
+    from newsroles.models.rules import RulesModel
+
+    rng = np.random.default_rng(0)
+    n, labels = 2000, ("quote", "attribution", "policy_statement", "background")
+    gold = rng.integers(0, 4, n)
+    logits = rng.normal(0, 1, (n, 4))
+    logits[np.arange(n), gold] += 2.0
+    logits[:, 2] -= 2.5  # the model under-calls policy_statement
+    proba = softmax_rows(logits)
+    model = RulesModel()
+    model.labels = labels
+    model.predict_proba = lambda X: proba  # the scores of "X"
+    y = [labels[g] for g in gold]
+    before = macro_f1(y, list(model.predict(None)), list(labels))
+    weights = model.fit_thresholds(None, y)
+    after = macro_f1(y, list(model.predict(None)), list(labels))
+    assert weights[2] > 3 and after > before + 0.05
+    assert model.predict_proba(None) is proba  # the probabilities are untouched
+
+
+def test_a_run_with_thresholds_saves_and_uses_them(tmp_path):
+    from newsroles.models import load_model
+
+    run = run_in_process(tmp_path, [f"paths.cache={shared_cache()}", "model.lf_parse=false",
+                                    "train.thresholds=true"])
+    meta = json.loads((run / "model" / "model.json").read_text())
+    weights = meta["decision"]["label_weights"]
+    assert set(weights) == set(meta["labels"]) and all(w > 0 for w in weights.values())
+    model = load_model(run)
+    assert model.decision_weights == [weights[k] for k in meta["labels"]]
+    training = json.loads((run / "training.json").read_text())
+    assert training["decision_weights"] == weights

@@ -129,3 +129,29 @@ def test_given_weights_are_used_as_given(tmp_path, members):
     model.fit(None, None)
     assert model.chosen_weights == [0.75, 0.25]
     assert list(itertools.chain(model.member_names)) == ["linear", "rules"]
+
+
+def test_members_given_as_settings_are_trained_with_it(tmp_path, members):
+    from newsroles import Tagger
+
+    run = run_in_process(tmp_path / "runs", [
+        "model=ensemble", f"model.members=[{{name:linear,C:3.0}},{members[1]}]"])
+    folder = run / "model"
+    listed = json.loads((folder / "members.json").read_text())["members"]
+    assert [m["name"] for m in listed] == ["linear", "rules"]
+    assert listed[0]["source"] == "trained with it" and listed[1]["source"] == str(members[1] / "model")
+    trained = json.loads((folder / "m0__model.json").read_text())
+    assert trained["params"]["C"] == 3.0
+    assert trained["calibration"]["temperature"] != 1.0  # calibrated on gold dev
+    assert len(Tagger.load(run).tag_sentences(["“We will win,” she said."])) == 1
+    # The same settings again: served from the cache.
+    timings = json.loads((run_in_process(tmp_path / "runs", [
+        "model=ensemble", f"model.members=[{{name:linear,C:3.0}},{members[1]}]"])
+        / "timings.json").read_text())
+    assert timings["train"]["cached"] is True
+
+
+def test_a_member_must_be_a_folder_or_a_model_settings(tmp_path):
+    r = cli("run", *fixture_overrides(tmp_path), "model=ensemble",
+            "model.members=[{name:nosuch},{name:linear}]")
+    assert r.returncode != 0 and "model.members[0]" in r.stderr and "Traceback" not in r.stderr

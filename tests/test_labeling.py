@@ -366,3 +366,17 @@ def test_parser_version_is_read_without_loading_the_parser():
 
     nlp = load_parser()
     assert parser_version() == f"{nlp.meta['name']}-{nlp.meta['version']}"
+
+
+def test_table_votes_are_computed_once_per_table_and_never_stale():
+    import pandas as pd
+
+    from newsroles.labeling import aggregate
+
+    X = pd.DataFrame({"text": ["He said the plan would fail.", "Blue sky."],
+                      "quote_open_start": [False, False]})
+    first = aggregate.table_votes(X, ["lf_said"])
+    first[:] = 99  # the caller's copy: the memo is not changed through it
+    assert (aggregate.table_votes(X, ["lf_said"]) == [[aggregate.LABEL2ID["attribution"]], [-1]]).all()
+    changed = X.assign(text=["Blue sky.", "He said the plan would fail."])
+    assert (aggregate.table_votes(changed, ["lf_said"]) == [[-1], [aggregate.LABEL2ID["attribution"]]]).all()

@@ -146,6 +146,10 @@ def _tag(argv: list[str]) -> None:
                         help="output format (default: from the output's suffix, else jsonl); "
                              "html: one page, or one page per article when -o is a folder")
     parser.add_argument("--batch-size", type=int, default=8192)
+    parser.add_argument("--runtime", choices=("torch", "onnx", "onnx-int8"), default="torch",
+                        help="what runs a transformer: torch (default), or ONNX Runtime on the "
+                             "graph saved with the model (onnx) or its int8 quantisation "
+                             "(onnx-int8, fastest on a CPU)")
     parser.add_argument("--no-sources", action="store_true",
                         help="skip who-said-it (source, cue, quote_spans): faster")
     parser.add_argument("--progress", choices=("auto", "on", "off"), default="auto",
@@ -171,7 +175,7 @@ def _tag(argv: list[str]) -> None:
     from newsroles.tagger import Tagger
 
     check_output(args.output, fmt, args.inputs)
-    tagger = Tagger.load(args.model, sources=not args.no_sources)
+    tagger = Tagger.load(args.model, sources=not args.no_sources, runtime=args.runtime)
     jobs = args.jobs or min(os.cpu_count() or 1, 8)
     docs = read_documents(args.inputs, args.id_column, args.text_column, args.sentences_column)
     extra: tuple[str, ...] = ()

@@ -185,6 +185,9 @@ class TrainConfig:
     # predicted label changes. Chosen by cross-validated ECE on gold dev
     # (benchmarks/calibration.py).
     calibration: str = "isotonic"
+    # Then, with thresholds=true, per-label decision weights chosen on gold dev for the best
+    # macro-F1 (Model.fit_thresholds); the probabilities stay as calibrated.
+    thresholds: bool = False
 
 
 @dataclass
@@ -315,14 +318,25 @@ class TransformerModelConfig:
     warmup_steps: int = 50
     class_weight: Optional[str] = "balanced"
     early_stopping_patience: int = 2
-    predict_batch_size: int = 256
+    # Prefix each sentence with the labeling functions' votes ("[rules: said = attribution]"),
+    # so the network learns where the rules are right instead of rediscovering them.
+    rule_hints: bool = False
+    # Training batches drawn among sentences of similar length: less padding, same epochs.
+    group_by_length: bool = True
+    # Save the network as ONNX graphs too (fp32 and int8), for tagging with ONNX Runtime.
+    onnx_export: bool = True
+    # Sentences per forward pass when tagging: small on a CPU (measured fastest, 16), large
+    # on a GPU.
+    predict_batch_size: int = 16
+    gpu_predict_batch_size: int = 256
 
     def __post_init__(self):
         check_types(self, "model")
         _require(self.epochs > 0, "model.epochs", self.epochs, "must be > 0")
         _require(self.learning_rate > 0, "model.learning_rate", self.learning_rate,
                  "must be > 0")
-        for key in ("max_length", "batch_size", "gpu_batch_size", "predict_batch_size"):
+        for key in ("max_length", "batch_size", "gpu_batch_size", "predict_batch_size",
+                    "gpu_predict_batch_size"):
             _require(getattr(self, key) >= 1, f"model.{key}", getattr(self, key),
                      "must be >= 1")
         for key in ("window", "warmup_steps", "weight_decay", "early_stopping_patience"):
@@ -334,13 +348,15 @@ class TransformerModelConfig:
 
 @dataclass
 class EnsembleModelConfig:
-    """The calibrated probabilities of saved models, weighted: `members` are run directories
-    or model folders (required), `weights` one number each, or null to choose them on gold
-    dev (a grid over the simplex, step `weight_step`, best macro-F1). The members are copied
-    into the ensemble's folder, so it alone can predict."""
+    """The calibrated probabilities of several models, weighted. `members` (required, two
+    or more): each a saved model (a run directory or model folder), or a model's settings
+    (`{name: transformer, epochs: 3}`, trained here on the train stage's sentences and
+    calibrated on gold dev). `weights`: one number each, or null to choose them on gold
+    dev (a grid over the simplex, step `weight_step`, best macro-F1). The members are
+    copied into the ensemble's folder, so it alone can predict."""
     model_class: ClassVar[str] = "newsroles.models.ensemble:EnsembleModel"
     name: str = "ensemble"
-    members: list[str] = MISSING
+    members: list[Any] = MISSING
     weights: Optional[list[float]] = None
     weight_step: float = 0.05
 
@@ -349,6 +365,13 @@ class EnsembleModelConfig:
                  "model.members", self.members,
                  "give two or more saved models: model.members=[runs/A,runs/B]")
         check_types(self, "model")
+        for i, m in enumerate(self.members):
+            _require(isinstance(m, str) or (isinstance(m, dict) and isinstance(m.get("name"), str)
+                                            and m["name"] in MODEL_CONFIGS
+                                            and m["name"] != "ensemble"),
+                     f"model.members[{i}]", m,
+                     "a saved model's folder, or a model's settings with its name "
+                     "({name: linear, ...}; not an ensemble)")
         _require(self.weights is None or (len(self.weights) == len(self.members)
                                           and all(w >= 0 for w in self.weights)
                                           and sum(self.weights) > 0),

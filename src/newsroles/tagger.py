@@ -62,10 +62,12 @@ class Tagger:
         self.sources = sources
 
     @classmethod
-    def load(cls, path: str | Path, sources: bool = True) -> Tagger:
-        """Load from a run directory or a model folder (checked against its manifest)."""
+    def load(cls, path: str | Path, sources: bool = True, runtime: str = "torch") -> Tagger:
+        """Load from a run directory or a model folder (checked against its manifest);
+        `runtime` onnx or onnx-int8 runs a transformer's saved ONNX graph instead of torch."""
         model_dir = resolve_model_dir(path)
         model = load_model(model_dir)
+        model.set_runtime(runtime)
         meta = json.loads((model_dir / "model.json").read_text())
         known = SplitConfig.__dataclass_fields__
         pre = {k: v for k, v in meta.get("preprocessing", {}).items() if k in known}
@@ -161,7 +163,7 @@ class Tagger:
         with keep_docs() if self.sources else contextlib.nullcontext({}) as kept:
             proba = self.model.predict_proba(table)
         labels = self.model.labels
-        best = proba.argmax(axis=1)
+        best = self.model.decide(proba)
         rounded = np.round(proba, 6).tolist()
         out = []
         for r, b, p, off in zip(rows, best, rounded, has_offsets, strict=True):

@@ -76,7 +76,7 @@ def select_for_annotation(model, articles, gold_docs: set[str], split_config,
     weak = weak_votes(table) if strategy == "disagree" else None
     order = rank(proba, strategy, seed, weak, model.labels)[:n]
     chosen = table.iloc[order].reset_index(drop=True)
-    chosen["suggestion"] = [model.labels[i] for i in proba[order].argmax(axis=1)]
+    chosen["suggestion"] = [model.labels[i] for i in model.decide(proba[order])]
     chosen["confidence"] = proba[order].max(axis=1).round(4)
     chosen["scores"] = [dict(zip(model.labels, p.round(4).tolist())) for p in proba[order]]
     if weak is not None:

@@ -158,6 +158,46 @@ def fit_label_model(L: np.ndarray, class_balance=None, seed: int = 0,
                             np.asarray(model.p, dtype=np.float64), weights)
 
 
+def table_votes(X, names: list[str]) -> np.ndarray:
+    """The label matrix of a sentence table (a DataFrame, as the models get it) under the
+    named functions; the parse is read from its `_parse` column or made now, gated."""
+    from newsroles.labeling.functions import get_functions
+    from newsroles.schema import PARSE_COLUMN
+
+    columns = ["text", "quote_open_start", "quote_open_end", "has_quote_marks", "interview_turn",
+               PARSE_COLUMN]
+    columns = [c for c in columns if c in X]
+    values = [X[c].tolist() for c in columns]
+    # The members of an ensemble read the same votes of the same table: computed once (the
+    # key is the table's values themselves, compared, not a hash of them).
+    key = (tuple(names), tuple(columns), tuple(tuple(map(_hashable, v)) for v in values))
+    if _LAST_VOTES and _LAST_VOTES[0] == key:
+        return _LAST_VOTES[1].copy()
+    records = [dict(zip(columns, row)) for row in zip(*values)]
+    L = apply_lfs(records, get_functions(names))
+    _LAST_VOTES[:] = [key, L]
+    return L.copy()
+
+
+_LAST_VOTES: list = []  # [key, label matrix] of the last table_votes call
+
+
+def _hashable(value):
+    return repr(value) if isinstance(value, (dict, list)) else value
+
+
+def rule_hints(X, names: list[str]) -> list[str]:
+    """Each sentence's votes as text for a transformer to read: "[rules: said =
+    attribution; quotation opens = quote]", or "" where every function abstains."""
+    lfs_names = [n.removeprefix("lf_").replace("_", " ") for n in names]
+    L = table_votes(X, names)
+    out = []
+    for row in L:
+        cast = [f"{lfs_names[j]} = {LABELS[v]}" for j, v in enumerate(row) if v >= 0]
+        out.append(f"[rules: {'; '.join(cast)}]" if cast else "")
+    return out
+
+
 def label_model_proba(L: np.ndarray, params: LabelModelParams) -> np.ndarray:
     """P(y | votes) as Snorkel's LabelModel.predict_proba computes it (abstains omitted)."""
     n, m = L.shape

@@ -72,19 +72,70 @@ def device(prefer: str = "auto"):
 def sentence_inputs(X, window: int = 1, quote_state: bool = True) -> tuple[list[str], list[str] | None]:
     """(first, second) texts per sentence: the sentence (with a marker when it starts inside
     a quotation), and its neighbours within `window` as the paired second text."""
+    texts, prev, nxt = sentence_parts(X, window, quote_state)
+    if prev is None:
+        return texts, None
+    return texts, [f"{p} [SEP] {n}".strip() for p, n in zip(prev, nxt, strict=True)]
+
+
+def sentence_parts(X, window: int = 1, quote_state: bool = True):
+    """(sentences, previous context, next context): the sentence texts (marked when they
+    start inside a quotation) and, with window > 0, the neighbours before and after."""
     texts = X["text"].tolist()
     if quote_state and "quote_open_start" in X:
         texts = [f"{QUOTE_MARKER} {t}" if q else t
                  for t, q in zip(texts, X["quote_open_start"].tolist(), strict=True)]
     if window <= 0:
-        return texts, None
+        return texts, None, None
     prev = X["prev_text"].tolist() if "prev_text" in X else [""] * len(X)
     nxt = X["next_text"].tolist() if "next_text" in X else [""] * len(X)
     # The table carries one neighbour each side; a wider window reads further in the table
     # when it holds whole documents in order.
     if window > 1 and "doc_id" in X and "sent_idx" in X:
         prev, nxt = _wider_context(X, window)
-    return texts, [f"{p} [SEP] {n}".strip() for p, n in zip(prev, nxt, strict=True)]
+    return texts, prev, nxt
+
+
+def fitted_context(tokenizer, first: list[str], prev: list[str], nxt: list[str],
+                   max_length: int) -> list[str]:
+    """The paired context text of each sentence, cut to the tokens left once the sentence
+    is in: the end of the previous context and the start of the next one are kept (the
+    words nearest the sentence), half of what is left each, and what one side does not
+    use goes to the other. The sentence itself is never cut for context; the tokenizer
+    only truncates it when it alone is longer than max_length."""
+    room = max_length - tokenizer.num_special_tokens_to_add(pair=True) - 1  # 1: the [SEP]
+    n_first = [len(ids) for ids in
+               tokenizer(first, add_special_tokens=False)["input_ids"]]
+    prev_enc = tokenizer(prev, add_special_tokens=False, return_offsets_mapping=True)
+    next_enc = tokenizer(nxt, add_special_tokens=False, return_offsets_mapping=True)
+    out = []
+    for i, (p, n) in enumerate(zip(prev, nxt, strict=True)):
+        left = max(0, room - n_first[i])
+        p_off, n_off = prev_enc["offset_mapping"][i], next_enc["offset_mapping"][i]
+        keep_p = min(len(p_off), max(left // 2, left - len(n_off)))
+        keep_n = min(len(n_off), left - keep_p)
+        if keep_p < len(p_off):
+            p = p[_word_start(p, p_off, len(p_off) - keep_p):] if keep_p else ""
+        if keep_n < len(n_off):
+            n = n[:_word_end(n, n_off, keep_n)] if keep_n else ""
+        out.append(f"{p} [SEP] {n}".strip())
+    return out
+
+
+def _word_start(text: str, offsets, k: int) -> int:
+    """The character where the kept tail starts: token k, moved on to the start of a word
+    (so that a cut word is not read as a different one)."""
+    while k < len(offsets) and offsets[k][0] > 0 and not text[offsets[k][0] - 1].isspace():
+        k += 1
+    return offsets[k][0] if k < len(offsets) else len(text)
+
+
+def _word_end(text: str, offsets, k: int) -> int:
+    """The character where the kept head of k tokens ends, at the end of a whole word."""
+    while k > 0 and offsets[k][0] == offsets[k - 1][1] and offsets[k][0] < len(text) \
+            and not text[offsets[k][0]].isspace():
+        k -= 1
+    return offsets[k - 1][1] if k > 0 else 0
 
 
 def _wider_context(X, window: int) -> tuple[list[str], list[str]]:

@@ -1,7 +1,9 @@
-"""An ensemble of saved models: the weighted mean of their calibrated probabilities.
+"""An ensemble of models: the weighted mean of their calibrated probabilities.
 
-`fit` reads no training sentences: its members are trained already (model.members: run
-directories or model folders). It checks that they share a label set, and with
+A member is a saved model (a run directory or model folder), used as it is, or a model's
+settings (`{name: transformer, ...}`), which `fit` trains on the train stage's sentences
+and calibrates on gold dev, as the train stage would alone. `fit` checks that the members
+share a label set, and with
 model.weights=null chooses the weights on gold dev (the train stage's eval_set): every
 point of a grid over the simplex (step model.weight_step), the best macro-F1, ties to the
 most even weights. The ensemble is then calibrated on gold dev like any model.
@@ -37,6 +39,10 @@ class EnsembleModel(Model):
         self.members = list(self.members)
         self._models: list[Model] | None = None
         self._dirs: list[Path] = []
+        # Machine-local working folders for members trained here (set by the train stage).
+        self.checkpoint_dir: str | None = None
+        self.cache_dir: str | None = None
+        self._scratch: tempfile.TemporaryDirectory | None = None  # trained members, saved
         # The members' scores of the last table scored: fit (choosing weights on gold dev)
         # and the train stage's calibration (on the same sentences) score it once.
         self._last: tuple | None = None
@@ -48,12 +54,45 @@ class EnsembleModel(Model):
 
     def _loaded(self) -> list[Model]:
         if self._models is None:
+            if not all(isinstance(m, str) for m in self.members):
+                raise NewsrolesError("ensemble is not fitted (it trains some of its members)")
             self._dirs = [resolve_model_dir(m) for m in self.members]
             self._models = [load_model(d) for d in self._dirs]
         return self._models
 
+    def _train_members(self, X, y, sample_weight, labels, eval_set) -> None:
+        """Load the saved members and train the others, each saved to a scratch folder
+        (copied into the ensemble's own when it is saved)."""
+        import inspect
+
+        from newsroles.models.base import build_model
+
+        self._scratch = tempfile.TemporaryDirectory(prefix="newsroles-members-")
+        self._models, self._dirs = [], []
+        for i, member in enumerate(self.members):
+            if isinstance(member, str):
+                self._dirs.append(resolve_model_dir(member))
+                self._models.append(load_model(self._dirs[-1]))
+                continue
+            model = build_model(dict(member), seed=self.seed)
+            for attr in ("checkpoint_dir", "cache_dir"):
+                if getattr(self, attr) and hasattr(model, attr):
+                    setattr(model, attr, str(Path(getattr(self, attr)) / f"m{i}"))
+            kwargs = {}
+            if eval_set is not None and "eval_set" in inspect.signature(model.fit).parameters:
+                kwargs["eval_set"] = eval_set
+            model.fit(X, y, sample_weight=sample_weight, labels=labels, **kwargs)
+            if eval_set is not None and len(eval_set[0]):
+                model.calibrate(*eval_set)  # gold dev: calibrated like a run's model
+            self._dirs.append(model.save(Path(self._scratch.name) / f"m{i}"))
+            self._models.append(model)
+
     def fit(self, X, y, sample_weight=None, labels=None, eval_set=None) -> EnsembleModel:
-        models = self._loaded()
+        if all(isinstance(m, str) for m in self.members):
+            models = self._loaded()  # nothing to train: X is not read
+        else:
+            self._train_members(X, y, sample_weight, labels, eval_set)
+            models = self._models
         self.labels = tuple(models[0].labels)
         for d, m in zip(self._dirs, models):
             if tuple(m.labels) != self.labels:
@@ -103,6 +142,14 @@ class EnsembleModel(Model):
                 out += w * p
         return out
 
+    def set_runtime(self, runtime: str) -> None:
+        """The runtime for the members with a network (the others run as they are)."""
+        networks = [m for m in self._loaded() if hasattr(m, "graphs_in")]
+        if runtime != "torch" and not networks:
+            super().set_runtime(runtime)  # the one-line refusal
+        for m in networks:
+            m.set_runtime(runtime)
+
     def _member_probs(self, X, used: list[bool] | None = None) -> list:
         """Each member's scores of X (None for a member not `used`), kept for the next call
         on the same sentences."""
@@ -132,8 +179,10 @@ class EnsembleModel(Model):
                 shutil.copyfile(f, path / name)
                 written.append(name)
         (path / MEMBERS_FILE).write_text(json.dumps(
-            {"members": [{"prefix": f"m{i}__", "name": n, "source": str(d)}
-                         for i, (d, n) in enumerate(zip(self._dirs, self.member_names))]},
+            {"members": [{"prefix": f"m{i}__", "name": n,
+                          "source": str(d) if isinstance(m, str) else "trained with it"}
+                         for i, (d, n, m) in enumerate(zip(self._dirs, self.member_names,
+                                                           self.members))]},
             indent=2) + "\n")
         return [MEMBERS_FILE, *written]
 
@@ -171,6 +220,8 @@ class EnsembleModel(Model):
                     models.append(load_model(member))
                 except NewsrolesError as e:
                     raise NewsrolesError(f"ensemble member {prefix}: {e.message}", path) from None
+                if hasattr(models[-1], "graphs_in"):  # its ONNX graphs stay in this folder
+                    models[-1].graphs_in(path, prefix)
         model._models = models
         model._saved_in = path
         return model

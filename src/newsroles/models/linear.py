@@ -59,16 +59,9 @@ def _lf_vote_features(X, names: list[str]) -> sp.csr_matrix:
     model learns how far to trust each rule from the gold sentences, instead of only
     copying their weak labels. Functions that read the parse make spaCy parse every
     sentence, at fit and at tagging time (a few hundred sentences/s)."""
-    from newsroles.labeling.aggregate import apply_lfs
-    from newsroles.labeling.functions import get_functions
-    from newsroles.schema import PARSE_COLUMN
+    from newsroles.labeling.aggregate import table_votes
 
-    columns = ["text", "quote_open_start", "quote_open_end", "has_quote_marks", "interview_turn",
-               PARSE_COLUMN]
-    columns = [c for c in columns if c in X]
-    records = [dict(zip(columns, row)) for row in zip(*(X[c].tolist() for c in columns))]
-    votes = apply_lfs(records, get_functions(names))
-    return sp.csr_matrix((votes >= 0).astype(np.float64))
+    return sp.csr_matrix((table_votes(X, names) >= 0).astype(np.float64))
 
 
 def _with_parse(X):

@@ -2,18 +2,24 @@
 model folder / cached Hugging Face id given as `pretrained`) with Hugging Face's `Trainer`
 and `AutoModelForSequenceClassification`.
 
-Input: the sentence (marked when it starts inside a quotation) paired with its neighbours
-within `window` sentences. Training: per-class weights (balanced) times per-sentence
+Input: the sentence (marked when it starts inside a quotation; with `rule_hints`, prefixed
+by what the labeling functions vote, so the model learns where the rules are wrong) paired
+with its neighbours within `window` sentences, cut from the far ends when the pair is
+longer than `max_length` (the sentence itself is not cut for context). Training: per-class weights (balanced) times per-sentence
 weights (weak labels count `train.weak_weight`), early stopping on gold-dev macro-F1 when
 the train stage gives a dev set, seeds, checkpoints each epoch (a crashed run resumes from
 the last one), bf16 and a larger batch on a GPU. Saved: the Hugging Face model and
 tokenizer files (weights in safetensors) beside model.json, whose label2id/id2label and
-context settings are enough to predict.
+context settings are enough to predict, and with `onnx_export` the same network as an ONNX
+graph (`model.onnx`) and its int8 dynamic quantisation (`model.int8.onnx`), listed with
+their hashes in the manifest, for `newsroles tag --runtime onnx|onnx-int8` (ONNX Runtime,
+no torch in the forward pass).
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -22,16 +28,23 @@ from newsroles.errors import NewsrolesError
 from newsroles.models.base import Model, training_labels
 from newsroles.models.encoders import (
     device,
+    fitted_context,
     length_sorted_batches,
     offline,
     resolve_pretrained,
-    sentence_inputs,
+    sentence_parts,
 )
+
+# The runtimes a saved transformer can tag with, and the ONNX graph each one reads.
+RUNTIMES = ("torch", "onnx", "onnx-int8")
+ONNX_FILES = {"onnx": "model.onnx", "onnx-int8": "model.int8.onnx"}
 
 
 class TransformerModel(Model):
     name = "transformer"
     process_parallel = False  # torch uses every core itself; tag in one process
+    # The labeling functions whose votes are the rule hints, fixed at fit time (and saved).
+    fitted_params = ("lf_names",)
 
     def _setup(self) -> None:
         # Where checkpoints go: a place on this machine, not part of the model.
@@ -39,12 +52,30 @@ class TransformerModel(Model):
         self._hf = self._tokenizer = None
         self.training_log: list[dict] = []
         self.keep_checkpoints = False
+        self.runtime = "torch"  # chosen at tag time: set_runtime
+        self._graphs: dict[str, Path] = {}  # runtime -> a loaded model's ONNX graph
+        self._session = None
 
     # --- inputs ---------------------------------------------------------------------------
+    def _texts(self, X) -> tuple[list[str], list[str] | None]:
+        first, prev, nxt = sentence_parts(X, self.window, self.quote_state)
+        if self.rule_hints:
+            from newsroles.labeling.aggregate import rule_hints
+
+            if self.lf_names is None:
+                from newsroles.labeling.functions import get_functions
+
+                self.lf_names = [lf.name for lf in get_functions()]
+            first = [f"{h} {t}" if h else t
+                     for h, t in zip(rule_hints(X, self.lf_names), first, strict=True)]
+        if prev is None:
+            return first, None
+        return first, fitted_context(self._tokenizer, first, prev, nxt, self.max_length)
+
     def _encode(self, X, y=None, weights=None):
         from datasets import Dataset
 
-        first, second = sentence_inputs(X, self.window, self.quote_state)
+        first, second = self._texts(X)
         enc = self._tokenizer(first, second, truncation=True, max_length=self.max_length)
         data = dict(enc)
         if y is not None:
@@ -105,6 +136,8 @@ class TransformerModel(Model):
             bf16=gpu and torch.cuda.is_bf16_supported(), use_cpu=not gpu,
             report_to="none", disable_tqdm=True, logging_strategy="epoch",
             remove_unused_columns=False, dataloader_num_workers=0,
+            # Batches of similar length (shuffled among themselves): little padding.
+            train_sampling_strategy="group_by_length" if self.group_by_length else "random",
         )
         labels_ = list(self.labels)
 
@@ -126,34 +159,68 @@ class TransformerModel(Model):
         self.training_log = [r for r in trainer.state.log_history if "epoch" in r]
         if work is not None and not self.keep_checkpoints:
             # Checkpoints are for resuming a crash; a finished run drops them.
-            import shutil
-
             shutil.rmtree(work, ignore_errors=True)
         return self
 
     # --- prediction -----------------------------------------------------------------------
+    def set_runtime(self, runtime: str) -> None:
+        """torch, or ONNX Runtime on the saved graph (onnx) or its int8 quantisation."""
+        if runtime not in RUNTIMES:
+            raise NewsrolesError(f"unknown runtime {runtime!r} (known: {', '.join(RUNTIMES)})")
+        self.runtime, self._session = runtime, None
+        if runtime != "torch":
+            self._onnx_session()  # a missing graph or onnxruntime: say so before tagging
+
+    def _onnx_session(self):
+        if self._session is None:
+            graph = self._graphs.get(self.runtime)
+            if graph is None or not graph.is_file():
+                raise NewsrolesError(f"runtime {self.runtime} needs the ONNX graph the model "
+                                     "saves with model.onnx_export=true; this one has none: "
+                                     "retrain it, or tag with --runtime torch",
+                                     graph.parent if graph else None)
+            try:
+                import onnxruntime as ort
+            except ImportError:
+                raise NewsrolesError("runtime onnx needs onnxruntime: pip install "
+                                     "'newsroles[transformer]'") from None
+            options = ort.SessionOptions()
+            options.log_severity_level = 3
+            self._session = ort.InferenceSession(str(graph), options,
+                                                 providers=["CPUExecutionProvider"])
+        return self._session
+
     def _predict_proba(self, X) -> np.ndarray:
         import torch
 
-        if self._hf is None:
+        if self._tokenizer is None:
             raise NewsrolesError("model is not fitted")
         if len(X) == 0:
             return np.zeros((0, len(self.labels)))
+        onnx = self.runtime != "torch"
+        session = self._onnx_session() if onnx else None
         dev = device()
-        model = self._hf.to(dev)
-        if dev.type == "cuda":
-            model = model.to(torch.bfloat16)
-        first, second = sentence_inputs(X, self.window, self.quote_state)
+        if not onnx:
+            model = self._hf.to(dev)
+            if dev.type == "cuda":
+                model = model.to(torch.bfloat16)
+        batch_size = self.gpu_predict_batch_size if dev.type == "cuda" and not onnx \
+            else self.predict_batch_size
+        first, second = self._texts(X)
         lengths = [len(a) + (len(b) if second else 0)
                    for a, b in zip(first, second or [""] * len(first), strict=True)]
         out = np.zeros((len(first), len(self.labels)), dtype=np.float64)
         with torch.inference_mode():
-            for idx in length_sorted_batches(lengths, self.predict_batch_size):
+            for idx in length_sorted_batches(lengths, batch_size):
                 enc = self._tokenizer([first[i] for i in idx],
                                       [second[i] for i in idx] if second else None,
                                       truncation=True, max_length=self.max_length,
-                                      padding=True, return_tensors="pt").to(dev)
-                logits = model(**enc).logits.float()
+                                      padding=True, return_tensors="np" if onnx else "pt")
+                if onnx:
+                    feed = {i.name: enc[i.name].astype(np.int64) for i in session.get_inputs()}
+                    logits = torch.from_numpy(session.run(None, feed)[0]).float()
+                else:
+                    logits = model(**enc.to(dev)).logits.float()
                 out[idx] = torch.softmax(logits, dim=-1).cpu().numpy()
         return out
 
@@ -162,6 +229,9 @@ class TransformerModel(Model):
         before = {p.name for p in path.iterdir()}
         self._hf.save_pretrained(path, safe_serialization=True)
         self._tokenizer.save_pretrained(path)
+        if self.onnx_export:
+            export_onnx(self._hf, self._tokenizer, path)
+            self.graphs_in(path)
         written = sorted({p.name for p in path.iterdir() if p.is_file()} - before)
         if any(p.is_dir() for p in path.iterdir()):
             raise NewsrolesError("unexpected folder in the saved model", path)
@@ -178,7 +248,57 @@ class TransformerModel(Model):
         model._tokenizer = AutoTokenizer.from_pretrained(path)
         model._hf = AutoModelForSequenceClassification.from_pretrained(
             path, use_safetensors=True).eval()
+        model.graphs_in(path)
         return model
+
+    def graphs_in(self, folder: Path, prefix: str = "") -> None:
+        """Read the ONNX graphs from `folder` (named with `prefix` inside an ensemble's)."""
+        self._graphs = {rt: folder / f"{prefix}{name}" for rt, name in ONNX_FILES.items()}
+
+
+def export_onnx(hf_model, tokenizer, path: Path) -> None:
+    """Write the network as an ONNX graph (batch and sequence length dynamic) and its int8
+    dynamic quantisation (weights int8, activations quantised as they come), both into
+    `path`. Made in a scratch folder first: the exporter and quantiser write side files."""
+    import tempfile
+    import warnings
+
+    import torch
+
+    try:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+    except ImportError:
+        raise NewsrolesError("model.onnx_export needs onnxruntime and onnx: pip install "
+                             "'newsroles[transformer]' (or model.onnx_export=false)") from None
+    sample = tokenizer(["a sentence"], ["its context"], return_tensors="pt")
+    names = list(sample.keys())
+
+    class Logits(torch.nn.Module):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, *inputs):
+            return self.inner(**dict(zip(names, inputs, strict=True))).logits
+
+    was = next(hf_model.parameters()).device
+    net = Logits(hf_model.to("cpu").float().eval())
+    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fp32, int8 = Path(tmp) / ONNX_FILES["onnx"], Path(tmp) / ONNX_FILES["onnx-int8"]
+        # The TorchScript exporter: one self-contained file, and no onnxscript needed.
+        torch.onnx.export(net, tuple(sample[n] for n in names), str(fp32), input_names=names,
+                          output_names=["logits"], opset_version=17, dynamo=False,
+                          dynamic_axes={**{n: {0: "batch", 1: "sequence"} for n in names},
+                                        "logits": {0: "batch"}})
+        logging.disable(logging.INFO)  # the quantiser logs each tensor at INFO on root
+        try:
+            quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
+        finally:
+            logging.disable(logging.NOTSET)
+        for f in (fp32, int8):
+            shutil.move(str(f), path / f.name)
+    hf_model.to(was)
 
 
 def _weighted_trainer_class():

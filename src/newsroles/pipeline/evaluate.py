@@ -68,7 +68,10 @@ def compute(inputs: Inputs, out: Path) -> None:
     rows = rows.reset_index(drop=True)
     model = load_model(model_dir)
     proba = fold_proba(model.predict_proba(rows), model.labels, data_labels, fold)
-    pred = [data_labels[i] for i in proba.argmax(axis=1)]
+    # The model's own decision (with its per-label weights, if any) where its labels are
+    # the data's; folded into the data's labels, the most probable of those.
+    best = model.decide(proba) if list(model.labels) == data_labels else proba.argmax(axis=1)
+    pred = [data_labels[i] for i in best]
     gold_labels = rows["gold_label"].tolist()
     boot = (eval_cfg["bootstrap"], eval_cfg["confidence"], cfg.seed)
     metrics = compute_metrics(gold_labels, pred, *boot, labels=data_labels)

@@ -97,11 +97,19 @@ def compute(inputs: Inputs, out: Path) -> None:
         # Gold dev, never test; no predicted label changes.
         model.calibrate(table[dev].reset_index(drop=True), table.loc[dev, "gold_label"].tolist(),
                         train_cfg["calibration"])
+    if train_cfg["thresholds"]:
+        if not dev.any():
+            raise NewsrolesError("train.thresholds=true chooses the weights on gold dev, and "
+                                 "there is none")
+        model.fit_thresholds(table[dev].reset_index(drop=True),
+                             table.loc[dev, "gold_label"].tolist())
     model.save(out / "model",
                preprocessing=OmegaConf.to_container(cfg.data.sentences, resolve=True))
     counts = {lab: int((y == lab).sum()) for lab in data_labels}
     info = {"source": train_cfg["source"], "n": int(len(idx)), "label_counts": counts,
             "temperature": model.temperature}
+    if model.decision_weights is not None:
+        info["decision_weights"] = dict(zip(model.labels, model.decision_weights))
     if getattr(model, "training_log", None):
         info["log"] = model.training_log  # per-epoch loss and dev macro-F1
     (out / "training.json").write_text(json.dumps(info, indent=2) + "\n")
@@ -111,9 +119,21 @@ def environment(cfg) -> dict:
     """The pretrained encoder's files (by name and size) when the model starts from one:
     a local folder or an upgraded weights package changes the result. An ensemble: its
     members' manifests (every file's hash), so a retrained member retrains it."""
-    if cfg.model.get("name") == "ensemble":
-        return {"members": [_manifest_digest(m) for m in cfg.model.members]}
-    pretrained = cfg.model.get("pretrained")
+    if cfg.model.get("name") == "ensemble":  # saved members: their manifests; trained: theirs
+        return {"members": [_manifest_digest(m) if isinstance(m, str) else _encoder(m)
+                            for m in cfg.model.members]}
+    return _encoder(cfg.model)
+
+
+def _encoder(model_cfg) -> dict:
+    from dataclasses import fields
+
+    from newsroles.config import MODEL_CONFIGS
+
+    config_class = MODEL_CONFIGS.get(str(model_cfg.get("name")))
+    default = next((f.default for f in fields(config_class) if f.name == "pretrained"),
+                   None) if config_class else None
+    pretrained = model_cfg.get("pretrained", default)
     if not pretrained:
         return {}
     from newsroles.models.embedding import encoder_fingerprint
