@@ -132,3 +132,25 @@ def test_rule_hints_text():
                       "has_quote_marks": [False, False]})
     hints = rule_hints(X, ["lf_said", "lf_according_to"])
     assert hints == ["[rules: said = attribution]", ""]
+
+
+def test_experiment_best_on_tiny_data_tags_with_onnx_through_the_ensemble(tmp_path,
+                                                                          tiny_bert):  # noqa: F811
+    """experiment=best as configured, with the tiny network in MiniLM's place: one run
+    trains both members, and the ensemble's folder alone tags with its member's graph."""
+    from newsroles import Tagger
+
+    run = run_in_process(tmp_path / "runs", [
+        "experiment=best", f"+model.members.1.pretrained={tiny_bert}", "model.members.1.epochs=1",
+        "+model.members.1.batch_size=8", "+model.members.1.warmup_steps=0"])
+    import yaml
+
+    assert yaml.safe_load((run / "config.yaml").read_text())["run_name"] == "best"
+    files = set(json.loads((run / "model" / "manifest.json").read_text())["files"])
+    assert {"m1__model.onnx", "m1__model.int8.onnx", "m0__model.json"} <= files
+    torch_ = Tagger.load(run, sources=False).tag_sentences(SENTENCES)
+    onnx = Tagger.load(run, sources=False, runtime="onnx").tag_sentences(SENTENCES)
+    assert [r["label"] for r in torch_] == [r["label"] for r in onnx]
+    p = np.array([list(r["scores"].values()) for r in torch_])
+    q = np.array([list(r["scores"].values()) for r in onnx])
+    assert np.abs(p - q).max() < 1e-3

@@ -243,6 +243,13 @@ class TransformerModel(Model):
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         model = cls(**meta["params"])
+        if model.lf_names is not None:  # the functions its hints read: known ones, by name
+            from newsroles.labeling.functions import get_functions
+
+            if not (isinstance(model.lf_names, list)
+                    and all(isinstance(n, str) for n in model.lf_names)):
+                raise NewsrolesError("params.lf_names must be a list of names", path)
+            get_functions(model.lf_names)
         if not (path / "model.safetensors").exists():
             raise NewsrolesError("refusing a transformer without safetensors weights", path)
         model._tokenizer = AutoTokenizer.from_pretrained(path)
@@ -291,7 +298,7 @@ def export_onnx(hf_model, tokenizer, path: Path) -> None:
                           output_names=["logits"], opset_version=17, dynamo=False,
                           dynamic_axes={**{n: {0: "batch", 1: "sequence"} for n in names},
                                         "logits": {0: "batch"}})
-        logging.disable(logging.INFO)  # the quantiser logs each tensor at INFO on root
+        logging.disable(logging.WARNING)  # the quantiser logs each tensor, and advice, on root
         try:
             quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
         finally:
