@@ -153,7 +153,8 @@ class EnsembleModel(Model):
     def _member_probs(self, X, used: list[bool] | None = None) -> list:
         """Each member's scores of X (None for a member not `used`), kept for the next call
         on the same sentences."""
-        key = (len(X), hash((tuple(X["doc_id"]), tuple(X["sent_idx"]), tuple(X["text"]))))
+        # The sentences themselves are the key (compared, not hashed): never a wrong hit.
+        key = tuple(tuple(X[c]) for c in X.columns if c != "_parse")
         models = self._loaded()
         used = used or [True] * len(models)
         cached = self._last[1] if self._last is not None and self._last[0] == key else None
