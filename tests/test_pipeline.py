@@ -103,3 +103,43 @@ def test_cli_run_prints_run_dir_last_and_failed_run_leaves_others_intact(tmp_pat
     assert status["status"] == "failed" and "file not found" in status["error"]
     for p, content in before.items():
         assert p.read_bytes() == content, p
+
+
+def test_the_confusion_matrix_has_row_shares_beside_the_counts():
+    import numpy as np
+
+    from newsroles.evaluation import compute_metrics, row_normalised
+
+    gold = ["background"] * 8 + ["quote", "quote"]
+    pred = ["background"] * 7 + ["quote", "quote", "background"]
+    cm = compute_metrics(gold, pred, 0, labels=["quote", "background"])["confusion_matrix"]
+    assert cm["rows_gold_cols_pred"] == [[1, 1], [1, 7]]
+    assert cm["row_normalised"] == [[0.5, 0.5], [0.125, 0.875]]
+    assert row_normalised([[0, 0], [2, 2]]).tolist() == [[0.0, 0.0], [0.5, 0.5]]  # an empty row
+    assert np.allclose(row_normalised(cm["rows_gold_cols_pred"]).sum(axis=1), 1)
+
+
+def test_version_and_help():
+    from conftest import cli
+
+    from newsroles import __version__
+
+    r = cli("--version")
+    assert r.returncode == 0 and r.stdout.strip() == f"newsroles {__version__}"
+    r = cli("--help")
+    assert r.returncode == 0 and "--runtime" in r.stdout and "newsroles --version" in r.stdout
+
+
+def test_run_logs_each_stage_with_its_time_and_cache_state(tmp_path):
+    from conftest import cli, fixture_overrides
+
+    first = cli("run", *fixture_overrides(tmp_path), "model.lf_parse=false")
+    assert first.returncode == 0, first.stderr
+    again = cli("run", *fixture_overrides(tmp_path), "model.lf_parse=false")
+    logs = sorted((tmp_path).glob("*_run_*/cli.log"))
+    assert len(logs) == 2
+    text = logs[0].read_text()
+    for stage in ("prepare", "gold", "parse", "label", "train", "evaluate"):
+        assert f"{stage}: running" in text and f"{stage}: done in" in text
+    assert "train: from the cache" in logs[1].read_text()
+    assert "train: from the cache" in again.stdout + again.stderr  # on the console too

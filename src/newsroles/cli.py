@@ -5,12 +5,15 @@ Hydra tasks (config-driven, one run directory each):
     newsroles prepare|label|train|evaluate [overrides]
 Plain subcommands:
     newsroles rerun RUN [overrides]    the same run again, from its saved overrides
-    newsroles tag MODEL INPUT... [-o OUTPUT] [--format jsonl|csv|html]
+    newsroles tag MODEL INPUT... [-o OUTPUT] [--format jsonl|csv|parquet|html]
+        [--runtime torch|onnx|onnx-int8] [--no-sources]
     newsroles runs list|show RUN|compare RUN RUN... [--root DIR] [--where KEY=VALUE]
         (a run whose process is gone shows as `died`)
     newsroles data check | agreement [A B] | issues -o FILE [overrides]
     newsroles annotate export MODEL --select uncertain|random|disagree -n N -o FILE
     newsroles annotate import FILE [--split train] [--dry-run]
+    newsroles --version
+Each command's own options: newsroles COMMAND --help.
 """
 
 from __future__ import annotations
@@ -420,6 +423,11 @@ def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(USAGE.strip())
+        return
+    if argv[0] in ("-V", "--version"):
+        from newsroles import __version__
+
+        print(f"newsroles {__version__}")
         return
     cmd, rest = argv[0], argv[1:]
     try:

@@ -106,27 +106,43 @@ def compute_metrics(
             }
             for i, label in enumerate(labels)
         },
-        "confusion_matrix": {"labels": labels, "rows_gold_cols_pred": cm.astype(int).tolist()},
+        "confusion_matrix": {"labels": labels, "rows_gold_cols_pred": cm.astype(int).tolist(),
+                             "row_normalised": np.round(row_normalised(cm), 4).tolist()},
     }
+
+
+def row_normalised(matrix) -> np.ndarray:
+    """Each gold row as shares of its sentences (recall on the diagonal); an empty row 0."""
+    m = np.asarray(matrix, dtype=float)
+    totals = m.sum(axis=1, keepdims=True)
+    return np.divide(m, totals, out=np.zeros_like(m), where=totals > 0)
 
 
 def plot_confusion(
     matrix: list[list[int]], path: str | Path, title: str = "", labels=LABELS
 ) -> None:
+    """Counts beside the row-normalised shares: with hundreds of background sentences the
+    counts alone make every other cell look empty."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from sklearn.metrics import ConfusionMatrixDisplay
 
-    fig, ax = plt.subplots(figsize=(5.5, 5))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 5.2))
     ConfusionMatrixDisplay(np.asarray(matrix), display_labels=list(labels)).plot(
-        ax=ax, colorbar=False, cmap="Blues", xticks_rotation=30
+        ax=left, colorbar=False, cmap="Blues", xticks_rotation=30
     )
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("gold")
+    ConfusionMatrixDisplay(row_normalised(matrix), display_labels=list(labels)).plot(
+        ax=right, colorbar=False, cmap="Blues", xticks_rotation=30, values_format=".2f",
+        im_kw={"vmin": 0.0, "vmax": 1.0},
+    )
+    for ax, what in ((left, "sentences"), (right, "share of each gold row")):
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("gold")
+        ax.set_title(what, fontsize=10)
     if title:
-        ax.set_title(title)
+        fig.suptitle(title)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

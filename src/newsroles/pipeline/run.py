@@ -10,6 +10,7 @@ timings.json how long each took and whether it came from the cache.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import time
 from dataclasses import dataclass
@@ -86,7 +87,12 @@ def stage_key_for(stage: Stage, cfg, upstream: dict[str, str]) -> tuple[str, dic
     return key, reads, files
 
 
+log = logging.getLogger("newsroles.pipeline")
+
+
 def run_stages(cfg, target: str) -> dict[str, StageResult]:
+    """Each stage from the cache when everything that made it is unchanged, else computed;
+    each logged as it starts and ends (on the console and in the run's cli.log)."""
     cache = StageCache(cfg.paths.cache)
     results: dict[str, StageResult] = {}
     for stage in plan(cfg, target):
@@ -96,12 +102,15 @@ def run_stages(cfg, target: str) -> dict[str, StageResult]:
         entry = cache.get(stage.name, key, stage.outputs)
         cached = entry is not None
         if entry is None:
+            log.info("%s: running (cache key %s)", stage.name, key[:12])
             inputs = Inputs(cfg, {r: u.path for r, u in upstream.items()}, files,
                             cache.root, key)
             entry = cache.put(stage.name, key, lambda tmp: stage.compute(inputs, tmp),
                               stage.outputs)
-        results[stage.name] = StageResult(stage.name, key, entry, cached,
-                                          time.perf_counter() - t0, reads)
+        seconds = time.perf_counter() - t0
+        log.info("%s: %s in %.1f s", stage.name, "from the cache" if cached else "done",
+                 seconds)
+        results[stage.name] = StageResult(stage.name, key, entry, cached, seconds, reads)
     return results
 
 
