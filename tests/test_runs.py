@@ -144,3 +144,21 @@ def test_rerun_refuses_when_todays_configs_changed(trained_run, tmp_path):
     out = cli("rerun", str(trained_run), cwd=project)
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert "model.C: 0.3 -> 0.7" in out.stderr and "--allow-drift" in out.stderr
+
+
+def test_runs_list_names_the_scored_split_and_a_failed_runs_error(tmp_path):
+    import csv
+    import io
+
+    from conftest import fixture_overrides
+
+    assert cli("run", *fixture_overrides(tmp_path, shared=True), "eval.split=dev").returncode == 0
+    bad = cli("run", *fixture_overrides(tmp_path, shared=True), "model=rules",
+              "data.gold=/nonexistent/gold.jsonl")
+    assert bad.returncode != 0
+    out = cli("runs", "--root", str(tmp_path), "list", "--csv")
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    by_status = {r["status"]: r for r in rows}
+    assert by_status["completed"]["split"] == "dev"
+    assert "gold" in by_status["failed"]["error"]

@@ -226,8 +226,10 @@ def _with_progress(batches, counts: list[int]):
 # --- runs ---------------------------------------------------------------------------------
 
 
+# `split`: the split each run was scored on (a search's trials score dev, and sit beside
+# test-scored runs).
 LIST_COLUMNS = ["run", "status", "cfg.model.name", "cfg.train.source", "cfg.data.name",
-                "seed", "fold", "overrides", "macro_f1", "macro_f1_lo", "macro_f1_hi",
+                "split", "seed", "fold", "overrides", "macro_f1", "macro_f1_lo", "macro_f1_hi",
                 "accuracy", "seconds"]
 
 
@@ -263,6 +265,8 @@ def _runs(argv: list[str]) -> None:
         cols = list(LIST_COLUMNS)
         if args.per_class:
             cols += [c for c in df.columns if c.startswith("f1.")]
+        if "error" in df.columns and df["error"].notna().any():
+            cols.append("error")  # why a failed run failed, where one did
         if args.csv:
             print(df[[c for c in cols if c in df.columns]].to_csv(index=False), end="")
             return
