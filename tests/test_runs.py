@@ -63,6 +63,7 @@ def test_runs_cli_list_show_compare(tiny_sweep):
     assert cmp.returncode == 0, cmp.stderr
     assert "per class, side by side" in cmp.stdout and "paired bootstrap" in cmp.stdout
     assert cmp.stdout.count("bootstrap interval:") == 3
+    assert "p_sign_flip: the share of bootstrap resamples" in cmp.stdout
 
     bad = cli("runs", "--root", str(root), "show", "no-such-run")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr

@@ -285,6 +285,9 @@ def _runs(argv: list[str]) -> None:
         console.print(runs.rich_table(
             diffs, title=f"macro-F1 against {paths[0].name} (paired bootstrap, "
                          f"{args.confidence:.0%} interval, same test sentences)"))
+        console.print("p_sign_flip: the share of bootstrap resamples in which the difference "
+                      "has the other sign (a one-sided bootstrap p-value; near 0: the sign "
+                      "is stable, near 0.5: it is a coin toss).")
         for r in diffs.itertuples():
             verdict = ("larger than the bootstrap interval: a real difference"
                        if r.significant else "within the bootstrap interval: not a real difference")
