@@ -34,14 +34,11 @@ def main() -> None:
 
     from newsroles.models.encoders import resolve_pretrained
     from newsroles.models.transformer import TransformerModel
-    from newsroles.pipeline.run import stage_entries
-    from newsroles.pipeline.stage import Inputs
-    from newsroles.pipeline.tables import sentence_table
+    from newsroles.pipeline.run import gold_sentence_table
     from newsroles.project import compose
 
     cfg = compose([])
-    entries = stage_entries(cfg, "label")
-    table = sentence_table(Inputs(cfg, entries, {}, Path(cfg.paths.cache), ""), with_parse=True)
+    table = gold_sentence_table(cfg)
     train = table[(table["split"] == "train") & table["gold_label"].notna()]
     n_train = len(train)
     sample = train.sample(n=args.sentences, random_state=0).reset_index(drop=True)

@@ -34,14 +34,11 @@ def main() -> None:
     from newsroles.evaluation import macro_f1
     from newsroles.io import iter_jsonl
     from newsroles.models import load_model
-    from newsroles.pipeline.run import stage_entries
-    from newsroles.pipeline.stage import Inputs
-    from newsroles.pipeline.tables import sentence_table
+    from newsroles.pipeline.run import gold_sentence_table
     from newsroles.project import compose
 
     cfg = compose([])
-    entries = stage_entries(cfg, "label")
-    table = sentence_table(Inputs(cfg, entries, {}, Path(cfg.paths.cache), ""), with_parse=True)
+    table = gold_sentence_table(cfg)
     rows = table[(table["split"] == args.split) & table["gold_label"].notna()].reset_index(drop=True)
     round_five = {a["id"] for _, a in iter_jsonl(ROOT / "data/raw/wikinews.jsonl")
                   if "GUM" in a.get("source", "")}

@@ -35,15 +35,12 @@ def main() -> None:
     from transformer_speed import corpus
 
     from newsroles.evaluation import macro_f1
-    from newsroles.pipeline.run import stage_entries
-    from newsroles.pipeline.stage import Inputs
-    from newsroles.pipeline.tables import sentence_table
+    from newsroles.pipeline.run import gold_sentence_table
     from newsroles.project import compose
     from newsroles.tagger import Tagger
 
     cfg = compose([])
-    entries = stage_entries(cfg, "label")
-    table = sentence_table(Inputs(cfg, entries, {}, Path(cfg.paths.cache), ""), with_parse=True)
+    table = gold_sentence_table(cfg)
     test = table[(table["split"] == "test") & table["gold_label"].notna()].reset_index(drop=True)
     gold = test["gold_label"].tolist()
     docs = corpus(args.sentences)

@@ -22,14 +22,11 @@ def main(runs: list[str]) -> None:
     os.environ.setdefault("NEWSROLES_ROOT", str(ROOT))
     from newsroles.evaluation import macro_f1
     from newsroles.models import load_model
-    from newsroles.pipeline.run import stage_entries
-    from newsroles.pipeline.stage import Inputs
-    from newsroles.pipeline.tables import sentence_table
+    from newsroles.pipeline.run import gold_sentence_table
     from newsroles.project import compose
 
     cfg = compose([])
-    entries = stage_entries(cfg, "label")
-    table = sentence_table(Inputs(cfg, entries, {}, Path(cfg.paths.cache), ""), with_parse=True)
+    table = gold_sentence_table(cfg)
     split = {s: table[(table["split"] == s) & table["gold_label"].notna()].reset_index(drop=True)
              for s in ("dev", "test")}
     print("run                                   dev (5-fold CV)  +weights   test   +weights")

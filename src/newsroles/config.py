@@ -325,8 +325,9 @@ class TransformerModelConfig:
     group_by_length: bool = True
     # Save the network as ONNX graphs too (fp32 and int8), for tagging with ONNX Runtime.
     onnx_export: bool = True
-    # Sentences per forward pass when tagging: small on a CPU (2 cores, bare forward of
-    # MiniLM with context: 8 a batch 123 sentences/s, 32 108/s, 256 74/s), large on a GPU.
+    # Sentences per forward pass when tagging: small on a CPU (2 cores, MiniLM with context,
+    # benchmarks/transformer_speed.py: 142 sentences/s at 16 a batch, 102 at 256), large on
+    # a GPU.
     predict_batch_size: int = 16
     gpu_predict_batch_size: int = 256
 

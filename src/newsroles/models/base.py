@@ -315,6 +315,16 @@ def model_class(name: str) -> type[Model]:
     return getattr(importlib.import_module(module), cls)
 
 
+def fit_model(model: Model, X, y, sample_weight=None, labels=None, eval_set=None) -> Model:
+    """model.fit, given gold dev as `eval_set` where its fit takes one (early stopping, the
+    ensemble's weights); never test."""
+    import inspect
+
+    kwargs = ({"eval_set": eval_set} if eval_set is not None
+              and "eval_set" in inspect.signature(model.fit).parameters else {})
+    return model.fit(X, y, sample_weight=sample_weight, labels=labels, **kwargs)
+
+
 def build_model(config: dict[str, Any], seed: int = 0) -> Model:
     """The one factory: a model from its config section ({"name": ..., parameters...});
     parameters not given take their config dataclass defaults."""

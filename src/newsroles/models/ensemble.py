@@ -2,7 +2,7 @@
 
 A member is a saved model (a run directory or model folder), used as it is, or a model's
 settings (`{name: transformer, ...}`), which `fit` trains on the train stage's sentences
-and calibrates on gold dev, as the train stage would alone. `fit` checks that the members
+and calibrates on gold dev (a temperature; the mix is then calibrated by train.calibration). `fit` checks that the members
 share a label set, and with
 model.weights=null chooses the weights on gold dev (the train stage's eval_set): every
 point of a grid over the simplex (step model.weight_step), the best macro-F1, ties to the
@@ -63,9 +63,7 @@ class EnsembleModel(Model):
     def _train_members(self, X, y, sample_weight, labels, eval_set) -> None:
         """Load the saved members and train the others, each saved to a scratch folder
         (copied into the ensemble's own when it is saved)."""
-        import inspect
-
-        from newsroles.models.base import build_model
+        from newsroles.models.base import build_model, fit_model
 
         self._scratch = tempfile.TemporaryDirectory(prefix="newsroles-members-")
         self._models, self._dirs = [], []
@@ -78,12 +76,9 @@ class EnsembleModel(Model):
             for attr in ("checkpoint_dir", "cache_dir"):
                 if getattr(self, attr) and hasattr(model, attr):
                     setattr(model, attr, str(Path(getattr(self, attr)) / f"m{i}"))
-            kwargs = {}
-            if eval_set is not None and "eval_set" in inspect.signature(model.fit).parameters:
-                kwargs["eval_set"] = eval_set
-            model.fit(X, y, sample_weight=sample_weight, labels=labels, **kwargs)
+            fit_model(model, X, y, sample_weight, labels, eval_set)
             if eval_set is not None and len(eval_set[0]):
-                model.calibrate(*eval_set)  # gold dev: calibrated like a run's model
+                model.calibrate(*eval_set)  # a temperature fitted on gold dev
             self._dirs.append(model.save(Path(self._scratch.name) / f"m{i}"))
             self._models.append(model)
 

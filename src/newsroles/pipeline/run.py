@@ -120,6 +120,15 @@ def stage_entries(cfg, target: str) -> dict[str, Path]:
     return {name: r.path for name, r in run_stages(cfg, target).items()}
 
 
+def gold_sentence_table(cfg):
+    """The sentence table with gold labels, splits and parse, as the train and evaluate
+    stages read it (the stages up to label run or come from the cache), for benchmarks."""
+    from newsroles.pipeline.tables import sentence_table
+
+    entries = stage_entries(cfg, "label")
+    return sentence_table(Inputs(cfg, entries, {}, Path(cfg.paths.cache), ""), with_parse=True)
+
+
 def _copy(src: Path, dst: Path) -> None:
     dst.parent.mkdir(parents=True, exist_ok=True)
     if src.is_dir():

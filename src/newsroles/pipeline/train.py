@@ -10,7 +10,6 @@ model.
 
 from __future__ import annotations
 
-import inspect
 import json
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from omegaconf import OmegaConf
 from newsroles import LABELS
 from newsroles.errors import NewsrolesError
 from newsroles.labelspace import fold_index
-from newsroles.models.base import build_model, model_module
+from newsroles.models.base import build_model, fit_model, model_module
 from newsroles.pipeline import label
 from newsroles.pipeline.stage import Inputs, Stage
 from newsroles.pipeline.tables import sentence_table
@@ -79,20 +78,16 @@ def compute(inputs: Inputs, out: Path) -> None:
     )
     if len(idx) == 0:
         raise NewsrolesError(f"no training sentences for train.source={train_cfg['source']}")
-    fit_kwargs = {}
-    if "eval_set" in inspect.signature(model.fit).parameters:
-        # Early stopping reads gold dev, never test.
-        dev = (table["split"] == "dev") & table["gold_label"].notna()
-        fit_kwargs["eval_set"] = (table[dev].reset_index(drop=True),
-                                  table.loc[dev, "gold_label"].tolist())
     # Machine-local working folders (not part of the saved model).
     if hasattr(model, "checkpoint_dir"):
         model.checkpoint_dir = str(inputs.work_dir / "checkpoints" / inputs.key)
     if hasattr(model, "cache_dir") and model.cache_dir is None:
         model.cache_dir = str(inputs.work_dir / "embeddings")
-    model.fit(table.iloc[idx].reset_index(drop=True), y, sample_weight=w,
-              labels=data_labels, **fit_kwargs)
+    # Early stopping (and an ensemble's weights) read gold dev, never test.
     dev = (table["split"] == "dev") & table["gold_label"].notna()
+    fit_model(model, table.iloc[idx].reset_index(drop=True), y, sample_weight=w,
+              labels=data_labels,
+              eval_set=(table[dev].reset_index(drop=True), table.loc[dev, "gold_label"].tolist()))
     if train_cfg["calibration"] != "none" and dev.any():
         # Gold dev, never test; no predicted label changes.
         model.calibrate(table[dev].reset_index(drop=True), table.loc[dev, "gold_label"].tolist(),
