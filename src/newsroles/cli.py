@@ -9,9 +9,11 @@ Plain subcommands:
         [--runtime torch|onnx|onnx-int8] [--no-sources]
     newsroles runs list|show RUN|compare RUN RUN... [--root DIR] [--where KEY=VALUE]
         (a run whose process is gone shows as `died`)
-    newsroles data check | agreement [A B] | issues -o FILE [overrides]
-    newsroles annotate export MODEL --select uncertain|random|disagree -n N -o FILE
-    newsroles annotate import FILE [--split train] [--dry-run]
+    newsroles data init NAME --articles FILE   a data config, empty gold, split by article
+    newsroles data check [data=NAME] | agreement [A B] | issues -o FILE [overrides]
+    newsroles annotate export [MODEL] --select uncertain|random|disagree -n N -o FILE
+        [--data NAME]
+    newsroles annotate import FILE [--data NAME] [--split train] [--dry-run]
     newsroles --version
 Each command's own options: newsroles COMMAND --help.
 """
@@ -29,7 +31,9 @@ HYDRA_TASKS = ("run", "prepare", "label", "train", "evaluate")
 
 
 def _fail(message: str, code: int = 2) -> None:
-    print(f"newsroles: error: {message}", file=sys.stderr)
+    from newsroles.errors import error_lines
+
+    print("\n".join(error_lines(message)), file=sys.stderr)
     raise SystemExit(code)
 
 
@@ -40,13 +44,17 @@ def _task_main(task: str, args: list[str]) -> list[Path]:
     """Run a Hydra task; returns the run directories it made."""
     import hydra
 
-    from newsroles.project import check_overrides, register
+    from newsroles.project import check_overrides, implied_overrides, register
 
     conf = register()
     multirun = any(a in ("-m", "--multirun") for a in args)
     overrides = [a for a in args if not a.startswith("-")]
+    implied, note = implied_overrides(overrides)
+    args, overrides = [*args, *implied], [*overrides, *implied]
     if not multirun and not any(a.startswith(("--cfg", "-c", "--help", "-h", "--info")) for a in args):
         check_overrides([*overrides, f"stage={task}"])
+    if note:
+        print(note, file=sys.stderr)
 
     made: list[Path] = []
 
@@ -79,9 +87,12 @@ def _hydra_job(cfg, task: str) -> float | None:
         value = run_task(cfg, task, run_dir, overrides, project_root())
     except NewsrolesError as e:
         if hc.mode == RunMode.MULTIRUN:
-            print(f"newsroles: job {hc.job.num} failed: {e}", file=sys.stderr)
+            print(f"newsroles: job {hc.job.num} failed: {str(e).replace(chr(10), '; ')}",
+                  file=sys.stderr)
             return None
-        print(f"newsroles: error: {e}", file=sys.stderr)
+        from newsroles.errors import error_lines
+
+        print("\n".join(error_lines(e)), file=sys.stderr)
         print(f"newsroles: run marked failed: {run_dir}", file=sys.stderr)
         raise SystemExit(2) from None
     except Stopped as e:
@@ -304,10 +315,24 @@ def _data(argv: list[str]) -> None:
     root = project_root()
     parser = argparse.ArgumentParser(prog="newsroles data")
     sub = parser.add_subparsers(dest="action", required=True)
-    chk = sub.add_parser("check", help="validate the gold files and print counts")
-    chk.add_argument("--articles", default=str(root / "data/raw/wikinews.jsonl"))
-    chk.add_argument("--gold", default=str(root / "data/gold/gold.jsonl"))
-    chk.add_argument("--splits", default=str(root / "data/gold/splits.json"))
+    ini = sub.add_parser("init", help="a data config (conf/data/NAME.yaml), an empty gold "
+                                      "set and a seeded split by article for a new corpus")
+    ini.add_argument("name", help="the corpus's name: afterwards, newsroles run data=NAME")
+    ini.add_argument("--articles", required=True,
+                     help="articles JSONL, one per line: {\"id\", \"text\"[, \"title\", "
+                          "\"url\"]}")
+    ini.add_argument("--dir", default=None,
+                     help="where gold.jsonl and splits.json go (default data/NAME)")
+    ini.add_argument("--dev", type=float, default=0.2, help="share of articles (default 0.2)")
+    ini.add_argument("--test", type=float, default=0.2, help="share of articles (default 0.2)")
+    ini.add_argument("--seed", type=int, default=0, help="for the split (default 0)")
+    chk = sub.add_parser("check", help="validate a corpus's gold files and print counts")
+    chk.add_argument("overrides", nargs="*",
+                     help="config overrides naming the corpus (default: the configured data, "
+                          "e.g. data=NAME)")
+    chk.add_argument("--articles", default=None, help="instead of the config's data.articles")
+    chk.add_argument("--gold", default=None, help="instead of the config's data.gold")
+    chk.add_argument("--splits", default=None, help="instead of the config's data.splits")
     chk.add_argument("--annotations", nargs="*", default=None,
                      help="annotator files to validate too (default: data/gold/annotations/"
                           "*.jsonl when checking the bundled gold)")
@@ -341,9 +366,23 @@ def _data(argv: list[str]) -> None:
         print(json.dumps({"flagged": len(flagged), "per_split": by_split,
                           "output": args.output}, indent=2))
         return
+    if args.action == "init":
+        from newsroles.data_init import init_corpus
+
+        made = init_corpus(args.name, args.articles, root, args.dir, args.dev, args.test,
+                           args.seed)
+        print(json.dumps(made, indent=2))
+        print(f"next: newsroles annotate export --data {args.name} --select random -n 50 "
+              "-o batch1.csv", file=sys.stderr)
+        return
     if args.action == "check":
         from newsroles.datacheck import check
 
+        if not all((args.articles, args.gold, args.splits)):
+            data = _data_config(args.overrides)
+            args.articles = args.articles or data.articles
+            args.gold = args.gold or data.gold
+            args.splits = args.splits or data.splits
         bundled = Path(args.gold).resolve() == (root / "data/gold/gold.jsonl").resolve()
         annotations = args.annotations
         if annotations is None:
@@ -360,18 +399,31 @@ def _data(argv: list[str]) -> None:
     print(json.dumps(result, indent=2))
 
 
+def _data_config(overrides: list[str]):
+    """The composed `data` group (articles, gold, splits, sentences) for these overrides."""
+    from newsroles.project import check_overrides, compose
+
+    from newsroles.pipeline.prepare import is_sentence_format
+
+    check_overrides(overrides, data_task=None)
+    cfg = compose(overrides)
+    if is_sentence_format(cfg):
+        raise NewsrolesError(f"data={cfg.data.name} comes as sentence files, not articles "
+                             "and gold spans")
+    return cfg.data
+
+
 # --- annotate -----------------------------------------------------------------------------
 
 
 def _annotate(argv: list[str]) -> None:
-    from newsroles.project import project_root
-
-    root = project_root()
     parser = argparse.ArgumentParser(prog="newsroles annotate",
                                      description="Grow the gold set with a model's help.")
     sub = parser.add_subparsers(dest="action", required=True)
     exp = sub.add_parser("export", help="choose unlabelled sentences for annotators")
-    exp.add_argument("model", help="a run directory or its model folder")
+    exp.add_argument("model", nargs="?", default=None,
+                     help="a run directory or its model folder (none: --select random, "
+                          "for a new corpus's first batch)")
     exp.add_argument("--select", choices=("uncertain", "random", "disagree"),
                      default="uncertain")
     exp.add_argument("-n", type=int, default=100, help="how many sentences (default 100)")
@@ -384,10 +436,19 @@ def _annotate(argv: list[str]) -> None:
                      help="split for articles new to the gold set (default train)")
     imp.add_argument("--dry-run", action="store_true", help="report only; write nothing")
     for p in (exp, imp):
-        p.add_argument("--articles", default=str(root / "data/raw/wikinews.jsonl"))
-        p.add_argument("--gold", default=str(root / "data/gold/gold.jsonl"))
-    imp.add_argument("--splits", default=str(root / "data/gold/splits.json"))
+        p.add_argument("--data", default=None, metavar="NAME",
+                       help="the corpus (conf/data/NAME.yaml; default: the configured one, "
+                            "wikinews): its articles, gold and splits")
+        p.add_argument("--articles", default=None, help="instead of the corpus's articles")
+        p.add_argument("--gold", default=None, help="instead of the corpus's gold")
+    imp.add_argument("--splits", default=None, help="instead of the corpus's splits")
     args = parser.parse_args(argv)
+    data = _data_config([f"data={args.data}"] if args.data else [])
+    args.articles = args.articles or data.articles
+    args.gold = args.gold or data.gold
+    args.sentences = data.sentences
+    if args.action == "import":
+        args.splits = args.splits or data.splits
     if args.action == "export":
         _annotate_export(args)
     else:
@@ -397,8 +458,14 @@ def _annotate(argv: list[str]) -> None:
 def _annotate_export(args) -> None:
     from newsroles.annotation.export import export_batch
 
+    from omegaconf import OmegaConf
+
+    from newsroles.sentences import SplitConfig
+
+    split_config = SplitConfig(**OmegaConf.to_container(args.sentences, resolve=True))
     n_chosen, n_articles, written = export_batch(
-        args.model, args.articles, args.gold, args.select, args.n, args.seed, args.output)
+        args.model, args.articles, args.gold, args.select, args.n, args.seed, args.output,
+        split_config)
     print(f"{n_chosen} sentences ({args.select}) from {n_articles} "
           f"articles -> {', '.join(map(str, written))}", file=sys.stderr)
 

@@ -84,9 +84,11 @@ def open_binary(path: str | Path):
     return path.open("rb")
 
 
-def iter_json_lines(fh, name: object) -> Iterator[tuple[int, dict]]:
+def iter_json_lines(fh, name: object, allow_empty: bool = False
+                    ) -> Iterator[tuple[int, dict]]:
     """Yield (line_number, object) from a binary stream of JSON lines; `name` is what the
-    error messages call it. Blank lines are skipped; an empty stream is an error."""
+    error messages call it. Blank lines are skipped; an empty stream is an error unless
+    `allow_empty` (a gold set starts empty)."""
     seen_any = False
     for lineno, raw in enumerate(fh, 1):
         if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark
@@ -102,7 +104,7 @@ def iter_json_lines(fh, name: object) -> Iterator[tuple[int, dict]]:
             raise NewsrolesError("expected a JSON object", name, lineno)
         seen_any = True
         yield lineno, obj
-    if not seen_any:
+    if not seen_any and not allow_empty:
         raise NewsrolesError("empty file: no JSON lines", name)
 
 
@@ -120,11 +122,11 @@ def loads_json(text: str, name: object, lineno: int | None = None):
                              lineno) from None
 
 
-def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict]]:
+def iter_jsonl(path: str | Path, allow_empty: bool = False) -> Iterator[tuple[int, dict]]:
     """Yield (line_number, object) for each non-blank line; bad lines raise NewsrolesError."""
     path = Path(path)
     with open_binary(path) as fh:
-        yield from iter_json_lines(fh, path)
+        yield from iter_json_lines(fh, path, allow_empty)
 
 
 def read_json(path: str | Path):

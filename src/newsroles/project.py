@@ -113,9 +113,10 @@ def check_runs_root(path: str | Path) -> None:
         raise NewsrolesError(f"paths.runs cannot be written ({e.strerror or e})", path) from None
 
 
-def check_overrides(overrides: list[str]) -> None:
+def check_overrides(overrides: list[str], data_task: str | None = "stage") -> None:
     """Compose once up front so an unknown option, a typo or a bad value is one clear line
-    (a NewsrolesError starting "bad configuration:"), before any run directory is made."""
+    (a NewsrolesError starting "bad configuration:"), and a problem with the data one line
+    each, before any run directory is made."""
     from hydra.errors import HydraException
     from omegaconf import OmegaConf
     from omegaconf.errors import OmegaConfBaseException
@@ -131,4 +132,23 @@ def check_overrides(overrides: list[str]) -> None:
         check_config(cfg)
     except NewsrolesError as e:
         raise NewsrolesError(f"bad configuration: {e}") from None
+    if data_task is not None:  # the data this task reads: "stage" means cfg.stage's
+        from newsroles.datacheck import check_data
+
+        check_data(cfg, str(cfg.stage) if data_task == "stage" else data_task)
     check_runs_root(cfg.paths.runs)
+
+
+def implied_overrides(overrides: list[str]) -> tuple[list[str], str | None]:
+    """(overrides the user's imply, a note saying so): `data.articles=FILE` without
+    `data.name` names the corpus after the file (else runs, metrics and the summary line
+    would call it by the data config's name, "wikinews"). Saved with the run like any
+    override."""
+    given = dict(o.lstrip("+~").split("=", 1) for o in overrides if "=" in o)
+    articles = given.get("data.articles")
+    if "data.name" in given or not articles or "," in articles or "$" in articles:
+        return [], None
+    name = "".join(c if c.isalnum() or c in "-_." else "_" for c in Path(articles).stem)
+    return [f"data.name={name}"], (f"newsroles: data.articles is {articles} and data.name is "
+                                   f"not given: calling this corpus {name!r} (set "
+                                   "data.name=NAME to choose)")

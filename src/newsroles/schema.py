@@ -71,7 +71,7 @@ def read_articles(path: str | Path) -> list[Article]:
 def read_gold(path: str | Path, articles: dict[str, Article] | None = None) -> list[GoldSpan]:
     """Read gold spans; check labels, offsets against the article text, and duplicates."""
     spans, seen = [], {}
-    for lineno, obj in iter_jsonl(path):
+    for lineno, obj in iter_jsonl(path, allow_empty=True):  # a gold set starts empty
         missing = [k for k in ("doc_id", "start", "end", "text", "label") if k not in obj]
         if missing:
             raise NewsrolesError(f"gold record lacks {', '.join(missing)}", path, lineno)

@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 from newsroles.config import check_config
+from newsroles.datacheck import check_data
 from newsroles.errors import NewsrolesError
 from newsroles.io import write_text
 from newsroles.pipeline.run import TARGETS, resolved_config_yaml, run_pipeline
@@ -73,6 +74,7 @@ def run_task(cfg, task: str, run_dir: Path, overrides: list[str], root: Path) ->
         try:
             # The CLI checked these already for a single run; a sweep job is checked here.
             check_config(cfg)
+            check_data(cfg, task)
             write_text(run_dir / "config.yaml", resolved_config_yaml(cfg))
             timings = run_pipeline(cfg, run_dir, TARGETS[task])
         except NewsrolesError as e:

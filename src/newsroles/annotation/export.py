@@ -7,36 +7,49 @@ import hashlib
 from pathlib import Path
 
 from newsroles.annotation.formats import to_records, write_export
-from newsroles.annotation.select import select_for_annotation
+from newsroles.annotation.select import (
+    gold_span_index,
+    random_batch,
+    select_for_annotation,
+)
 from newsroles.errors import NewsrolesError
 from newsroles.models.base import MANIFEST_FILE, resolve_model_dir
 from newsroles.schema import read_articles, read_gold
 from newsroles.sentences import split_article
 
 
-def export_batch(model: str | Path, articles_path, gold_path, select: str, n: int, seed: int,
-                 output: str | Path) -> tuple[int, int, list[Path]]:
-    """Choose `n` sentences from articles without gold; returns (sentences, articles, files
-    written)."""
+def export_batch(model: str | Path | None, articles_path, gold_path, select: str, n: int,
+                 seed: int, output: str | Path, split_config=None
+                 ) -> tuple[int, int, list[Path]]:
+    """Choose `n` sentences that have no gold label yet; returns (sentences, articles, files
+    written). With no model (a new corpus), `select` must be random and `split_config` (the
+    corpus's data.sentences) says how articles are cut into sentences."""
     from newsroles.tagger import Tagger
 
     if n < 1:
         raise NewsrolesError(f"-n must be at least 1, not {n}")
+    if model is None and select != "random":
+        raise NewsrolesError(f"--select {select} ranks by a model's scores: give a MODEL (a "
+                             "run directory), or --select random for a first batch")
     out = Path(output)
     if out.suffix not in (".json", ".csv"):
         raise NewsrolesError("output must end in .json (Label Studio) or .csv (spreadsheet)",
                              out)
-    tagger = Tagger.load(model, sources=False)  # suggestions need labels only
+    tagger = Tagger.load(model, sources=False) if model is not None else None
+    split_config = tagger.split_config if tagger else split_config
     articles = read_articles(articles_path)
     by_id = {a.id: a for a in articles}
-    gold_docs = ({g.doc_id for g in read_gold(gold_path, by_id)} if Path(gold_path).exists()
-                 else set())
-    chosen = select_for_annotation(tagger.model, articles, gold_docs, tagger.split_config,
-                                   select, n, seed)
-    sentences = {d: [s.text for s in split_article(d, by_id[d].text,
-                                                   tagger.split_config).sentences]
+    gold_spans = gold_span_index(read_gold(gold_path, by_id) if Path(gold_path).exists()
+                                 else [])
+    if tagger is None:
+        chosen = random_batch(articles, gold_spans, split_config, n, seed)
+        version = "no model (random)"
+    else:
+        chosen = select_for_annotation(tagger.model, articles, gold_spans, split_config,
+                                       select, n, seed)
+        digest = hashlib.sha256((resolve_model_dir(model) / MANIFEST_FILE).read_bytes())
+        version = f"{tagger.model.name}@{digest.hexdigest()[:12]} ({select})"
+    sentences = {d: [s.text for s in split_article(d, by_id[d].text, split_config).sentences]
                  for d in set(chosen["doc_id"])}
-    digest = hashlib.sha256((resolve_model_dir(model) / MANIFEST_FILE).read_bytes()).hexdigest()
-    written = write_export(to_records(chosen, sentences), out,
-                           f"{tagger.model.name}@{digest[:12]} ({select})")
+    written = write_export(to_records(chosen, sentences), out, version)
     return len(chosen), int(chosen["doc_id"].nunique()), written

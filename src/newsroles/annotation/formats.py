@@ -61,7 +61,8 @@ def to_records(chosen: pd.DataFrame, sentences_by_doc: dict[str, list[str]]) -> 
     return [
         {"doc_id": r.doc_id, "start": int(r.start), "end": int(r.end),
          "context_before": b, "text": r.text, "context_after": a,
-         "suggestion": r.suggestion, "confidence": float(r.confidence)}
+         "suggestion": r.suggestion,
+         "confidence": None if r.confidence is None else float(r.confidence)}
         for r, b, a in zip(chosen.itertuples(), before, after, strict=True)
     ]
 
@@ -70,12 +71,13 @@ def label_studio_tasks(records: list[dict], model_version: str) -> list[dict]:
     return [
         {
             "data": rec,
+            # A batch chosen with no model (random) carries no pre-annotation.
             "predictions": [{
                 "model_version": model_version,
                 "score": rec["confidence"],
                 "result": [{"from_name": FROM_NAME, "to_name": TO_NAME, "type": "choices",
                             "value": {"choices": [rec["suggestion"]]}}],
-            }],
+            }] if rec["suggestion"] is not None else [],
         }
         for rec in records
     ]

@@ -1,7 +1,7 @@
 """Which unlabelled sentences an annotator should see next.
 
-Candidates are the body sentences (split as the model was trained) of articles that have
-no gold label yet. Strategies:
+Candidates are the body sentences (split as the model was trained) that no gold span
+overlaps yet. Strategies:
 - `uncertain`: least confident first (lowest top score of the model);
 - `random`: a seeded random sample;
 - `disagree`: where the model and the labeling functions (those that voted) disagree,
@@ -42,15 +42,26 @@ def rank(proba: np.ndarray, strategy: str, seed: int = 0,
     raise NewsrolesError(f"unknown selection {strategy!r} (choose {', '.join(STRATEGIES)})")
 
 
-def candidate_sentences(articles, gold_docs: set[str], split_config) -> pd.DataFrame:
-    """Sentence table (prepare's columns) of the articles without gold labels."""
+def gold_span_index(spans) -> dict[str, list[tuple[int, int]]]:
+    """doc_id -> the (start, end) of its gold spans, for `candidate_sentences`."""
+    index: dict[str, list[tuple[int, int]]] = {}
+    for g in spans:
+        index.setdefault(g.doc_id, []).append((g.start, g.end))
+    return index
+
+
+def candidate_sentences(articles, gold_spans: dict[str, list[tuple[int, int]]],
+                        split_config) -> pd.DataFrame:
+    """Sentence table (prepare's columns) of the body sentences no gold span overlaps: a
+    partly labelled article still offers its unlabelled sentences."""
     from newsroles.schema import SENTENCE_COLUMNS, with_context
     from newsroles.sentences import split_article
 
     rows: list[dict] = []
     for a in articles:
-        if a.id not in gold_docs:
-            rows.extend(with_context(split_article(a.id, a.text, split_config).sentences))
+        spans = gold_spans.get(a.id, [])
+        rows.extend(r for r in with_context(split_article(a.id, a.text, split_config).sentences)
+                    if not any(s < r["end"] and r["start"] < e for s, e in spans))
     return pd.DataFrame({c: [r[c] for r in rows] for c in SENTENCE_COLUMNS})
 
 
@@ -66,12 +77,12 @@ def weak_votes(table: pd.DataFrame) -> list[str | None]:
     return [LABELS[y] if (L[i] >= 0).any() else None for i, y in enumerate(labels)]
 
 
-def select_for_annotation(model, articles, gold_docs: set[str], split_config,
-                          strategy: str, n: int, seed: int = 0) -> pd.DataFrame:
+def select_for_annotation(model, articles, gold_spans: dict[str, list[tuple[int, int]]],
+                          split_config, strategy: str, n: int, seed: int = 0) -> pd.DataFrame:
     """The n sentences to annotate next, with the model's suggestion and confidence."""
-    table = candidate_sentences(articles, gold_docs, split_config)
+    table = candidate_sentences(articles, gold_spans, split_config)
     if table.empty:
-        raise NewsrolesError("no unlabelled sentences left: every article has gold labels")
+        raise NewsrolesError("no unlabelled sentences left: every sentence has a gold label")
     proba = model.predict_proba(table)
     weak = weak_votes(table) if strategy == "disagree" else None
     order = rank(proba, strategy, seed, weak, model.labels)[:n]
@@ -81,4 +92,17 @@ def select_for_annotation(model, articles, gold_docs: set[str], split_config,
     chosen["scores"] = [dict(zip(model.labels, p.round(4).tolist())) for p in proba[order]]
     if weak is not None:
         chosen["rules_say"] = [weak[i] for i in order]
+    return chosen
+
+
+def random_batch(articles, gold_spans: dict[str, list[tuple[int, int]]], split_config, n: int,
+                 seed: int = 0) -> pd.DataFrame:
+    """The first batch of a new corpus, before any model of it exists: n sentences drawn
+    at random (seeded), without suggestions."""
+    table = candidate_sentences(articles, gold_spans, split_config)
+    if table.empty:
+        raise NewsrolesError("no unlabelled sentences left: every sentence has a gold label")
+    order = rank(np.zeros((len(table), 1)), "random", seed)[:n]
+    chosen = table.iloc[order].reset_index(drop=True)
+    chosen["suggestion"], chosen["confidence"] = None, None
     return chosen
