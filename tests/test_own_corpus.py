@@ -81,7 +81,7 @@ def test_readme_own_corpus_section_word_for_word(tmp_path):
             .splitlines()]
     assert len(gold) == 40 and {g["source"] for g in gold} == {"annotate:batch1.csv"}
     counts = json.loads(second.stdout[:second.stdout.index("\n}\n") + 2])
-    assert counts["gold_sentences"] == 40
+    assert counts["gold_sentences"] == 40 and counts["ready_for_a_run"] is True
     assert counts["per_split"]["dev"]["sentences"] and counts["per_split"]["test"]["sentences"]
     summary, run_dir = second.stdout.strip().splitlines()[-2:]
     assert summary.startswith("linear on mine test: macro-F1")
@@ -101,6 +101,9 @@ def test_data_init_refuses_what_would_replace_or_cannot_split(tmp_path):
     shutil.copy(OWN / "my_articles.jsonl", project / "a.jsonl")
     ok = cli("data", "init", "mine", "--articles", "a.jsonl", "--seed", "3", cwd=project)
     assert ok.returncode == 0, ok.stderr
+    fresh = cli("data", "check", "data=mine", cwd=project)
+    assert fresh.returncode == 0 and json.loads(fresh.stdout)["ready_for_a_run"] is False
+    assert fresh.stderr.count("newsroles: not ready for a run: data=mine: the ") == 2
     before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
     again = cli("data", "init", "mine", "--articles", "a.jsonl", cwd=project)
     assert again.returncode == 2 and "already exists; nothing written" in again.stderr

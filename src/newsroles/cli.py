@@ -378,8 +378,10 @@ def _data(argv: list[str]) -> None:
     if args.action == "check":
         from newsroles.datacheck import check
 
+        cfg = None
         if not all((args.articles, args.gold, args.splits)):
-            data = _data_config(args.overrides)
+            cfg = _data_config(args.overrides, whole=True)
+            data = cfg.data
             args.articles = args.articles or data.articles
             args.gold = args.gold or data.gold
             args.splits = args.splits or data.splits
@@ -392,6 +394,12 @@ def _data(argv: list[str]) -> None:
             root / "data/gold/adjudication.jsonl" if bundled else None)
         result = check(Path(args.articles), Path(args.gold), Path(args.splits),
                        [Path(a) for a in annotations], adjudication and Path(adjudication))
+        if cfg is not None:  # valid files; but is there gold enough for a run?
+            from newsroles.datacheck import data_problems
+
+            result["ready_for_a_run"] = not (problems := data_problems(cfg, "run"))
+            for problem in problems:
+                print(f"newsroles: not ready for a run: {problem}", file=sys.stderr)
     else:
         from newsroles.agreement import agreement
 
@@ -399,8 +407,9 @@ def _data(argv: list[str]) -> None:
     print(json.dumps(result, indent=2))
 
 
-def _data_config(overrides: list[str]):
-    """The composed `data` group (articles, gold, splits, sentences) for these overrides."""
+def _data_config(overrides: list[str], whole: bool = False):
+    """The composed `data` group (articles, gold, splits, sentences) for these overrides
+    (whole: the whole config)."""
     from newsroles.project import check_overrides, compose
 
     from newsroles.pipeline.prepare import is_sentence_format
@@ -410,7 +419,7 @@ def _data_config(overrides: list[str]):
     if is_sentence_format(cfg):
         raise NewsrolesError(f"data={cfg.data.name} comes as sentence files, not articles "
                              "and gold spans")
-    return cfg.data
+    return cfg if whole else cfg.data
 
 
 # --- annotate -----------------------------------------------------------------------------
