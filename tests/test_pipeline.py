@@ -127,7 +127,13 @@ def test_version_and_help():
     r = cli("--version")
     assert r.returncode == 0 and r.stdout.strip() == f"newsroles {__version__}"
     r = cli("--help")
-    assert r.returncode == 0 and "--runtime" in r.stdout and "newsroles --version" in r.stdout
+    lines = r.stdout.splitlines()
+    assert r.returncode == 0 and lines[2].startswith("usage: newsroles COMMAND")
+    for command in ("run", "rerun", "tag", "runs", "data", "annotate", "--version"):
+        # each command on a line of its own, with what it does
+        assert any(line.startswith(f"  {command} ") and len(line.split()) > 2
+                   for line in lines), command
+    assert "--runtime" in cli("tag", "--help").stdout
 
 
 def test_run_logs_each_stage_with_its_time_and_cache_state(tmp_path):

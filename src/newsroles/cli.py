@@ -1,21 +1,22 @@
 """The `newsroles` command.
 
-Hydra tasks (config-driven, one run directory each):
-    newsroles run [overrides]          prepare, gold, parse -> label -> train -> evaluate
-    newsroles prepare|label|train|evaluate [overrides]
-Plain subcommands:
-    newsroles rerun RUN [overrides]    the same run again, from its saved overrides
-    newsroles tag MODEL INPUT... [-o OUTPUT] [--format jsonl|csv|parquet|html]
-        [--runtime torch|onnx|onnx-int8] [--no-sources]
-    newsroles runs list|show RUN|compare RUN RUN... [--root DIR] [--where KEY=VALUE]
-        (a run whose process is gone shows as `died`)
-    newsroles data init NAME --articles FILE   a data config, empty gold, split by article
-    newsroles data check [data=NAME] | agreement [A B] | issues -o FILE [overrides]
-    newsroles annotate export [MODEL] --select uncertain|random|disagree -n N -o FILE
-        [--data NAME]
-    newsroles annotate import FILE [--data NAME] [--split train] [--dry-run]
-    newsroles --version
-Each command's own options: newsroles COMMAND --help.
+usage: newsroles COMMAND [options]      (newsroles COMMAND --help: a command's own options)
+
+Train and score (Hydra overrides, one run directory each; -m for a sweep):
+  run          prepare, gold, parse, label, train, evaluate: newsroles run model=transformer
+  prepare | label | train | evaluate   the pipeline up to that stage
+  rerun        the same run again from its saved overrides: newsroles rerun RUN
+Use a model:
+  tag          label new articles' sentences, with who said it:
+               newsroles tag RUN articles.jsonl -o out.parquet (jsonl|csv|parquet|html)
+Results:
+  runs         list, show or compare runs: newsroles runs list | show RUN | compare A B
+Data and gold:
+  data         init a corpus (data init NAME --articles FILE), check it (data check
+               [data=NAME]), annotator agreement, likely gold label errors (data issues)
+  annotate     export sentences to label (Label Studio JSON or CSV), import the labels:
+               newsroles annotate export [RUN] --data NAME -o batch.json | import FILE
+  --version    the installed version
 """
 
 from __future__ import annotations
