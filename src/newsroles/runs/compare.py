@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from newsroles.runs.read import load_metrics, load_predictions
 
 
@@ -22,6 +24,59 @@ def per_class_table(paths: list[str | Path]):
         cols[name][("macro", "f1")] = m["macro_f1"]
         cols[name][("accuracy", "")] = m["accuracy"]
     return pd.DataFrame(cols)
+
+
+METRICS = ("precision", "recall", "f1")
+
+
+def _class_scores(gold, pred, n_classes: int, axis=-1):
+    """Precision, recall and F1 of each class from integer codes, over the last axis (so
+    scipy can score all bootstrap resamples at once): rows metric-major, classes within."""
+    rows = {m: [] for m in METRICS}
+    for c in range(n_classes):
+        tp = ((gold == c) & (pred == c)).sum(axis)
+        predicted, true = (pred == c).sum(axis), (gold == c).sum(axis)
+        rows["precision"].append(np.divide(tp, predicted, out=np.zeros(np.shape(tp)),
+                                           where=predicted > 0))
+        rows["recall"].append(np.divide(tp, true, out=np.zeros(np.shape(tp)), where=true > 0))
+        rows["f1"].append(np.divide(2 * tp, predicted + true, out=np.zeros(np.shape(tp)),
+                                    where=predicted + true > 0))
+    return np.stack([v for m in METRICS for v in rows[m]])
+
+
+def class_scores(path: str | Path):
+    """One run's precision, recall, F1 and support per class (rows), each score with a
+    percentile bootstrap interval over the scored sentences (`<metric>_lo`, `_hi`), drawn
+    as the run drew macro-F1's (its resamples and confidence, seed 0). metrics.json carries
+    no per-class intervals, so they are computed from predictions.jsonl (NaN without it)."""
+    import pandas as pd
+    from scipy.stats import bootstrap
+
+    metrics = load_metrics(path)
+    labels = list(metrics["per_class"])
+    table = pd.DataFrame(metrics["per_class"]).T[[*METRICS, "support"]]
+    table["support"] = table["support"].astype(int)
+    preds_file = Path(path) / "predictions.jsonl"
+    for m in METRICS:
+        table[f"{m}_lo"] = table[f"{m}_hi"] = np.nan
+    if not preds_file.exists():
+        return table
+    preds = load_predictions(path)
+    code = {label: i for i, label in enumerate(labels)}
+    gold = preds["gold"].map(code).fillna(-1).to_numpy(int)
+    pred = preds["pred"].map(code).fillna(-1).to_numpy(int)
+    if len(gold) < 2:
+        return table
+    ci = bootstrap((gold, pred), lambda g, p, axis=-1: _class_scores(g, p, len(labels), axis),
+                   paired=True, vectorized=True, method="percentile",
+                   n_resamples=int(metrics.get("bootstrap_resamples") or 1000),
+                   confidence_level=float(metrics.get("ci_confidence") or 0.95),
+                   rng=np.random.default_rng(0)).confidence_interval
+    k = len(labels)
+    for i, m in enumerate(METRICS):
+        table[f"{m}_lo"] = ci.low[i * k:(i + 1) * k]
+        table[f"{m}_hi"] = ci.high[i * k:(i + 1) * k]
+    return table
 
 
 def aligned_predictions(paths: list[str | Path]):
