@@ -45,7 +45,7 @@ runs[[c for c in cols if c in runs.columns]]"""),
     new_markdown_cell("## Macro-F1 with its 95% bootstrap interval"),
     new_code_cell("""if len(done):
     d = done.sort_values("macro_f1")
-    labels = [P.run_label(r, 60) for _, r in d.iterrows()]
+    labels = P.run_labels(d, 60)
     height = 0.3 * sum(label.count("\\n") + 1 for label in labels) + 1.2
     fig, ax = plt.subplots(figsize=(8, height))
     ax.errorbar(d["macro_f1"], range(len(d)),
@@ -107,14 +107,13 @@ nothing). Each row is a gold class's sentences as shares (recall on the diagonal
 brackets."""),
     new_code_cell("""distinct, twins = P.distinct_runs(done.sort_values("macro_f1", ascending=False))
 shown = distinct.head(4)
-for run, twin in twins.items():
-    print(f"left out {os.path.relpath(run, RUNS)}: same model or predictions as "
-          f"{os.path.relpath(twin, RUNS)}")
+for run, (why, twin) in twins.items():
+    print(f"left out {os.path.relpath(run, RUNS)}: {why} as {os.path.relpath(twin, RUNS)}")
 if len(shown):
     rows, cols = P.grid(len(shown), per_row=2)
     fig, axes = plt.subplots(rows, cols, figsize=(6.2 * cols, 5.6 * rows), squeeze=False)
-    for ax, (_, row) in zip(axes.flat, shown.iterrows()):
-        P.plot_confusion_matrix(row["path"], ax, P.confusion_title(row))
+    for ax, label, path in zip(axes.flat, P.run_labels(shown, 34), shown["path"]):
+        P.plot_confusion_matrix(path, ax, P.confusion_title(label, path))
     for ax in list(axes.flat)[len(shown):]:
         ax.set_visible(False)
     plt.tight_layout()
@@ -122,15 +121,18 @@ if len(shown):
     print("shown: " + "; ".join(os.path.relpath(p, RUNS) for p in shown["path"]))"""),
     new_markdown_cell("""## Where two runs disagree
 
-The best runs of the two best models, scored on the same sentences (or `RUN_A` / `RUN_B`):
+The best distinct runs of the two best models, scored on the same sentences (or `RUN_A` /
+`RUN_B`):
 the paired bootstrap of their macro-F1 difference, and the test sentences they label
 differently, whole."""),
     new_code_cell("""pair = [os.environ.get("RUN_A"), os.environ.get("RUN_B")]
 if not all(pair):
-    best = done.sort_values("macro_f1", ascending=False)
+    best = distinct.sort_values("macro_f1", ascending=False)
     same = best[best["split"] == best["split"].iloc[0]] if len(best) else best
-    # The best run of each of the two best models (two seeds of one model say less).
-    pair = list(same.drop_duplicates("cfg.model.name")["path"].head(2))
+    # The best run of each of the two best models (two seeds of one model say less);
+    # with one model, its two best distinct runs.
+    models = same.drop_duplicates("cfg.model.name")
+    pair = list((models if len(models) > 1 else same)["path"].head(2))
 if len(pair) == 2 and all(pair):
     print(R.compare_runs([pair[1], pair[0]]).T)
     disagree = R.disagreements(pair[0], pair[1])
@@ -180,7 +182,13 @@ pairs"""),
 
 Most confident errors first: a confident error is more often a gold mistake or a gap in the
 guidelines than a hard case."""),
-    new_code_cell("""errors = R.errors_with_context(RUN, context=1)
+    new_code_cell("""def wrap(text, lead, width=100):
+    # Whole words on every line, hyphenated words kept whole: wrapped, never cut.
+    return textwrap.fill(text, width, initial_indent=lead, subsequent_indent=" " * len(lead),
+                         break_long_words=False, break_on_hyphens=False)
+
+
+errors = R.errors_with_context(RUN, context=1)
 if errors.empty:
     print("no errors: every scored sentence is right")
 for pair in pairs.head(4).itertuples():
@@ -188,9 +196,9 @@ for pair in pairs.head(4).itertuples():
     print(f"\\n=== gold {pair.gold} -> predicted {pair.pred}: {pair.n} sentences ===")
     for r in rows.sort_values("confidence", ascending=False).head(5).itertuples():
         print(f"[{r.doc_id} #{r.sent_idx}, p={r.confidence:.2f}]")
-        print(textwrap.fill(r.before, 100, initial_indent="    before: ", subsequent_indent=" " * 12))
-        print(textwrap.fill(r.text, 100, initial_indent="  >> ", subsequent_indent=" " * 5))
-        print(textwrap.fill(r.after, 100, initial_indent="    after:  ", subsequent_indent=" " * 12))"""),
+        print(wrap(r.before, "    before: "))
+        print(wrap(r.text, "  >> "))
+        print(wrap(r.after, "    after:  "))"""),
     new_markdown_cell("""## Per-class precision, recall and F1
 
 Each with its 95% percentile bootstrap interval over the scored sentences (`_lo`, `_hi`)."""),

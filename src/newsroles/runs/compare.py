@@ -3,6 +3,7 @@ errors of one run with their context."""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -31,16 +32,17 @@ METRICS = ("precision", "recall", "f1")
 
 def _class_scores(gold, pred, n_classes: int, axis=-1):
     """Precision, recall and F1 of each class from integer codes, over the last axis (so
-    scipy can score all bootstrap resamples at once): rows metric-major, classes within."""
+    scipy can score all bootstrap resamples at once): rows metric-major, classes within.
+    A score with nothing to divide (a class neither in gold nor predicted) is NaN."""
     rows = {m: [] for m in METRICS}
-    for c in range(n_classes):
-        tp = ((gold == c) & (pred == c)).sum(axis)
-        predicted, true = (pred == c).sum(axis), (gold == c).sum(axis)
-        rows["precision"].append(np.divide(tp, predicted, out=np.zeros(np.shape(tp)),
-                                           where=predicted > 0))
-        rows["recall"].append(np.divide(tp, true, out=np.zeros(np.shape(tp)), where=true > 0))
-        rows["f1"].append(np.divide(2 * tp, predicted + true, out=np.zeros(np.shape(tp)),
-                                    where=predicted + true > 0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for c in range(n_classes):
+            tp = ((gold == c) & (pred == c)).sum(axis)
+            predicted, true = (pred == c).sum(axis), (gold == c).sum(axis)
+            rows["precision"].append(np.where(predicted > 0, tp / predicted, np.nan))
+            rows["recall"].append(np.where(true > 0, tp / true, np.nan))
+            rows["f1"].append(np.where(predicted + true > 0, 2 * tp / (predicted + true),
+                                       np.nan))
     return np.stack([v for m in METRICS for v in rows[m]])
 
 
@@ -48,18 +50,19 @@ def class_scores(path: str | Path):
     """One run's precision, recall, F1 and support per class (rows), each score with a
     percentile bootstrap interval over the scored sentences (`<metric>_lo`, `_hi`), drawn
     as the run drew macro-F1's (its resamples and confidence, seed 0). metrics.json carries
-    no per-class intervals, so they are computed from predictions.jsonl (NaN without it)."""
+    no per-class intervals, so they come from predictions.jsonl (NaN without it). A
+    resample in which a score is undefined (no sentence of the class, none predicted as
+    it) leaves that score out rather than counting it 0."""
     import pandas as pd
-    from scipy.stats import bootstrap
+    from scipy.stats import DegenerateDataWarning, bootstrap
 
     metrics = load_metrics(path)
     labels = list(metrics["per_class"])
     table = pd.DataFrame(metrics["per_class"]).T[[*METRICS, "support"]]
     table["support"] = table["support"].astype(int)
-    preds_file = Path(path) / "predictions.jsonl"
     for m in METRICS:
         table[f"{m}_lo"] = table[f"{m}_hi"] = np.nan
-    if not preds_file.exists():
+    if not (Path(path) / "predictions.jsonl").exists():
         return table
     preds = load_predictions(path)
     code = {label: i for i, label in enumerate(labels)}
@@ -67,15 +70,22 @@ def class_scores(path: str | Path):
     pred = preds["pred"].map(code).fillna(-1).to_numpy(int)
     if len(gold) < 2:
         return table
-    ci = bootstrap((gold, pred), lambda g, p, axis=-1: _class_scores(g, p, len(labels), axis),
-                   paired=True, vectorized=True, method="percentile",
-                   n_resamples=int(metrics.get("bootstrap_resamples") or 1000),
-                   confidence_level=float(metrics.get("ci_confidence") or 0.95),
-                   rng=np.random.default_rng(0)).confidence_interval
     k = len(labels)
+    alpha = (1 - float(metrics.get("ci_confidence") or 0.95)) / 2
+    with warnings.catch_warnings():
+        # Undefined scores are NaN: scipy's own interval warns of them, and a score never
+        # defined gets a NaN interval; the quantiles here skip them.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        resampled = bootstrap(  # scipy draws the paired resamples
+            (gold, pred), lambda g, p, axis=-1: _class_scores(g, p, k, axis), paired=True,
+            vectorized=True, method="percentile", rng=np.random.default_rng(0),
+            n_resamples=int(metrics.get("bootstrap_resamples") or 1000),
+        ).bootstrap_distribution
+        lo, hi = np.nanquantile(resampled, [alpha, 1 - alpha], axis=-1)
     for i, m in enumerate(METRICS):
-        table[f"{m}_lo"] = ci.low[i * k:(i + 1) * k]
-        table[f"{m}_hi"] = ci.high[i * k:(i + 1) * k]
+        table[f"{m}_lo"] = lo[i * k:(i + 1) * k]
+        table[f"{m}_hi"] = hi[i * k:(i + 1) * k]
     return table
 
 

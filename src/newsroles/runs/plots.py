@@ -130,17 +130,23 @@ def text_colour(rgba) -> str:
     return "black" if (luminance + 0.05) ** 2 > 0.05 * 1.05 else "white"
 
 
-def run_label(row, width: int = 36) -> str:
-    """A run named by its model and the overrides that made it (the run directory's name
-    is a timestamp), wrapped to `width` characters, never cut."""
-    overrides = " ".join(o for o in str(row.get("overrides") or "").split()
-                         if not o.startswith("model="))
-    model = row.get("cfg.model.name") or ""
-    seed = row.get("cfg.seed")
-    text = " ".join(x for x in (str(model), overrides,
-                                f"seed={seed}" if seed is not None and "seed=" not in overrides
-                                else "") if x)
-    return textwrap.fill(text or row["run"], width)
+def run_labels(df, width: int = 36) -> list[str]:
+    """Each run named by its model and the settings that vary across `df` (a run
+    directory's name is a timestamp or a job number), wrapped to `width`, never cut; runs
+    whose settings are the same also get their directory's name."""
+    keys = [c for c in varying_settings(df) if c != "cfg.model.name"]
+    if len(_distinct(df.get("cfg.seed", []))) > 1:
+        keys.append("cfg.seed")
+    labels = []
+    for _, row in df.iterrows():
+        settings = [f"{k.removeprefix('cfg.')}={row[k]}" for k in keys
+                    if row[k] is not None and row[k] == row[k]]
+        labels.append(" ".join([str(row.get("cfg.model.name") or ""), *settings]).strip())
+    repeated = {label for label in labels if labels.count(label) > 1}
+    labels = [f"{label} ({row['run']})" if label in repeated else label
+              for label, (_, row) in zip(labels, df.iterrows())]
+    return [textwrap.fill(label or row["run"], width) for label, (_, row)
+            in zip(labels, df.iterrows())]
 
 
 def class_f1_table(df):
@@ -149,11 +155,8 @@ def class_f1_table(df):
     import pandas as pd
 
     value, lo, hi = {}, {}, {}
-    for _, row in df.iterrows():
+    for label, (_, row) in zip(run_labels(df, width=48), df.iterrows()):
         scores = class_scores(row["path"])
-        label = run_label(row, width=60).replace("\n", " ")
-        if label in value:
-            label = f"{label} ({row['run']})"
         value[label] = {**scores["f1"].to_dict(), "macro": row["macro_f1"]}
         lo[label] = {**scores["f1_lo"].to_dict(), "macro": row["macro_f1_lo"]}
         hi[label] = {**scores["f1_hi"].to_dict(), "macro": row["macro_f1_hi"]}
@@ -195,18 +198,19 @@ def _fingerprints(path: Path) -> tuple[str | None, str]:
 
 def distinct_runs(df):
     """The runs in order, those with the model or the predictions of an earlier one left
-    out (a cached re-run, a seed that changes nothing); returns (kept, {left out: kept}),
-    runs named by path (a sweep's job names repeat across sweeps)."""
+    out (a cached re-run, a seed that changes nothing); returns (kept, {left out: (why,
+    the earlier run)}), runs named by path (a sweep's job names repeat across sweeps)."""
     seen: dict[str, str] = {}
     kept, dropped = [], {}
     for idx, row in df.iterrows():
-        keys = [k for k in _fingerprints(Path(row["path"])) if k]
-        twin = next((seen[k] for k in keys if k in seen), None)
+        model, predictions = _fingerprints(Path(row["path"]))
+        keys = {"the same model": ("model", model), "the same labels": ("labels", predictions)}
+        twin = next(((why, seen[k]) for why, k in keys.items() if k in seen), None)
         if twin:
             dropped[row["path"]] = twin
             continue
         kept.append(idx)
-        seen.update({k: row["path"] for k in keys})
+        seen.update({k: row["path"] for k in keys.values() if k[1]})
     return df.loc[kept], dropped
 
 
@@ -231,11 +235,10 @@ def plot_confusion_matrix(path: str | Path, ax, title: str) -> None:
     ax.set_title(title, fontsize=9)
 
 
-def confusion_title(row, width: int = 34) -> str:
-    m = load_metrics(row["path"])
+def confusion_title(label: str, path) -> str:
+    m = load_metrics(path)
     lo, hi = m["macro_f1_ci"]
-    return (run_label(row, width) +
-            f"\nmacro-F1 {m['macro_f1']:.3f} [{lo:.3f}, {hi:.3f}]")
+    return f"{label}\nmacro-F1 {m['macro_f1']:.3f} [{lo:.3f}, {hi:.3f}]"
 
 
 def grid(n: int, per_row: int = 3) -> tuple[int, int]:
