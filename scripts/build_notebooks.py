@@ -137,7 +137,7 @@ if len(pair) == 2 and all(pair):
     print(R.compare_runs([pair[1], pair[0]]).T)
     disagree = R.disagreements(pair[0], pair[1])
     print(f"{len(disagree)} sentences labelled differently")
-    display(disagree.head(30).style.set_properties(
+    display(disagree.head(30).style.format(escape="html").set_properties(
         subset=["text"], **{"white-space": "normal", "text-align": "left", "min-width": "30em"}))"""),
 ]
 

@@ -202,16 +202,16 @@ def distinct_runs(df):
     the earlier run)}), runs named by path (a sweep's job names repeat across sweeps)."""
     seen: dict[str, str] = {}
     kept, dropped = [], {}
-    for idx, row in df.iterrows():
+    for position, (_, row) in enumerate(df.iterrows()):
         model, predictions = _fingerprints(Path(row["path"]))
         keys = {"the same model": ("model", model), "the same labels": ("labels", predictions)}
         twin = next(((why, seen[k]) for why, k in keys.items() if k in seen), None)
         if twin:
             dropped[row["path"]] = twin
             continue
-        kept.append(idx)
+        kept.append(position)
         seen.update({k: row["path"] for k in keys.values() if k[1]})
-    return df.loc[kept], dropped
+    return df.iloc[kept], dropped
 
 
 def plot_confusion_matrix(path: str | Path, ax, title: str) -> None:
