@@ -137,6 +137,11 @@ if len(pair) == 2 and all(pair):
     print(R.compare_runs([pair[1], pair[0]]).T)
     disagree = R.disagreements(pair[0], pair[1])
     print(f"{len(disagree)} sentences labelled differently")
+    # The labels first, then the sentence; runs named by their settings.
+    names = {name: name for name in R.run_names(pair)}
+    if set(pair) <= set(done["path"]):
+        names = dict(zip(names, P.run_labels(done.set_index("path").loc[pair].reset_index(), 30)))
+    disagree = disagree[["gold", *names, "text", "doc_id", "sent_idx"]].rename(columns=names)
     display(disagree.head(30).style.format(escape="html").set_properties(
         subset=["text"], **{"white-space": "normal", "text-align": "left", "min-width": "30em"}))"""),
 ]

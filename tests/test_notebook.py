@@ -18,7 +18,7 @@ from newsroles.runs import compare_runs, disagreements, errors_with_context, loa
 from newsroles.runs import plots as P
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 NOTEBOOKS = [ROOT / "notebooks" / "compare_runs.ipynb", ROOT / "notebooks" / "error_analysis.ipynb"]
 
@@ -88,10 +88,17 @@ def test_sweep_plot_draws_each_runs_interval_and_says_if_it_matters(done):
     assert drawn == sorted(zip(held["macro_f1_lo"].round(6), held["macro_f1_hi"].round(6)))
     lo, hi = ax.get_ylim()  # the axis spans the intervals, not the points alone
     assert lo <= held["macro_f1_lo"].min() and hi >= held["macro_f1_hi"].max()
-    ordered = held.sort_values("macro_f1")
-    paired = compare_runs([ordered["path"].iloc[0], ordered["path"].iloc[-1]]).iloc[0]
-    words = "within the interval" if not paired["significant"] else "outside the interval"
-    assert words in verdict and f"[{paired['ci_lo']:+.4f}, {paired['ci_hi']:+.4f}]" in verdict
+    # One line per other setting: its best run against the best setting's, paired.
+    tops = held.sort_values("macro_f1").groupby(param).tail(1)
+    best, others = tops.iloc[-1], tops.iloc[:-1]
+    assert verdict.startswith(f"best: model.C={best[param]} ")
+    lines = verdict.splitlines()[1:]
+    assert len(lines) == len(others) == 2
+    for (_, run), paired in zip(others.iterrows(),
+                                compare_runs([best["path"], *others["path"]]).itertuples()):
+        (line,) = [ln for ln in lines if ln.startswith(f"  model.C={run[param]}: ")]
+        words = "outside the interval" if paired.significant else "within the interval"
+        assert words in line and f"[{paired.ci_lo:+.4f}, {paired.ci_hi:+.4f}]" in line
     plt.close(fig)
 
 
@@ -167,7 +174,8 @@ def test_compare_notebook_executes_on_a_sweep(sweep_root, done, monkeypatch):
     assert "5 runs under" in text and "5 completed with metrics" in text
     assert "mean ± sd" in text  # seed variance per model
     assert "swept parameter: model.C (0.1, 1.0, 10.0); 3 of 5 runs" in text
-    assert "paired bootstrap [" in text  # the verdict on the differences
+    assert "each other setting's best run against it" in text  # the verdict
+    assert "(paired bootstrap, 13 sentences) - " in text
     assert "left out " in text and "the same model as" in text  # the rules twin
     assert "sentences labelled differently" in text
     assert images == 4  # intervals, swept parameter, heatmap, confusion matrices

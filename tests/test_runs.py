@@ -84,6 +84,19 @@ def test_runs_cli_list_show_compare(tiny_sweep):
     assert "no-such-run: not a run directory" in bad.stderr
 
 
+def test_compare_tells_apart_runs_of_the_same_name(tiny_sweep, tmp_path):
+    """Two sweeps' jobs are both called 0_linear: each keeps its own column."""
+    a = _jobs(tiny_sweep)[0]
+    b = tmp_path / "other_sweep" / a.name
+    shutil.copytree(a, b)
+    rows = [json.loads(line) for line in (b / "predictions.jsonl").read_text().splitlines()]
+    rows[0]["pred"] = next(label for label in LABELS if label != rows[0]["pred"])
+    (b / "predictions.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (diff,) = runs.compare_runs([a, b]).itertuples()
+    assert diff.run == f"other_sweep/{a.name}" and diff.against == f"{a.parent.name}/{a.name}"
+    assert diff.disagree == 1 and len(runs.disagreements(a, b)) == 1
+
+
 def test_class_scores_match_scikit_learn(tiny_sweep, tmp_path):
     from sklearn.metrics import precision_recall_fscore_support
 

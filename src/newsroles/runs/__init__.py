@@ -9,6 +9,7 @@ from newsroles.runs.compare import (
     error_pairs,
     errors_with_context,
     per_class_table,
+    run_names,
 )
 from newsroles.runs.read import (
     filter_runs,
@@ -25,8 +26,8 @@ from newsroles.runs.show import class_table, print_class_tables, print_run, rich
 
 __all__ = [
     "STATUS_FILE", "RunDir", "aligned_predictions", "class_scores", "class_table",
-    "compare_runs", "disagreements",
-    "error_pairs", "errors_with_context", "filter_runs", "iter_run_dirs", "load_confusion",
-    "load_metrics", "load_predictions", "load_run", "load_runs", "per_class_table",
-    "print_class_tables", "print_run", "process_alive", "resolve_run", "rich_table", "run_state",
+    "compare_runs", "disagreements", "error_pairs", "errors_with_context", "filter_runs",
+    "iter_run_dirs", "load_confusion", "load_metrics", "load_predictions", "load_run",
+    "load_runs", "per_class_table", "print_class_tables", "print_run", "process_alive",
+    "resolve_run", "rich_table", "run_names", "run_state",
 ]

@@ -11,14 +11,21 @@ import numpy as np
 from newsroles.runs.read import load_metrics, load_predictions
 
 
+def run_names(paths: list[str | Path]) -> list[str]:
+    """Runs' column names: the directory's name, with its parent's where two share one (a
+    sweep's job names, 0_linear ..., repeat in every sweep)."""
+    names = [Path(p).name for p in paths]
+    return [f"{Path(p).parent.name}/{n}" if names.count(n) > 1 else n
+            for p, n in zip(paths, names)]
+
+
 def per_class_table(paths: list[str | Path]):
     """Per-class precision/recall/F1 of several runs side by side (rows: class, metric)."""
     import pandas as pd
 
     cols = {}
-    for p in paths:
+    for p, name in zip(paths, run_names(paths)):
         m = load_metrics(p)
-        name = Path(p).name
         for label, scores in m["per_class"].items():
             for metric in ("precision", "recall", "f1"):
                 cols.setdefault(name, {})[(label, metric)] = scores[metric]
@@ -28,6 +35,8 @@ def per_class_table(paths: list[str | Path]):
 
 
 METRICS = ("precision", "recall", "f1")
+# Each score beside its interval, then the support.
+_COLUMNS = [c for m in METRICS for c in (m, f"{m}_lo", f"{m}_hi")] + ["support"]
 
 
 def _class_scores(gold, pred, n_classes: int, axis=-1):
@@ -63,13 +72,13 @@ def class_scores(path: str | Path):
     for m in METRICS:
         table[f"{m}_lo"] = table[f"{m}_hi"] = np.nan
     if not (Path(path) / "predictions.jsonl").exists():
-        return table
+        return table[_COLUMNS]
     preds = load_predictions(path)
     code = {label: i for i, label in enumerate(labels)}
     gold = preds["gold"].map(code).fillna(-1).to_numpy(int)
     pred = preds["pred"].map(code).fillna(-1).to_numpy(int)
     if len(gold) < 2:
-        return table
+        return table[_COLUMNS]
     k = len(labels)
     alpha = (1 - float(metrics.get("ci_confidence") or 0.95)) / 2
     with warnings.catch_warnings():
@@ -86,7 +95,7 @@ def class_scores(path: str | Path):
     for i, m in enumerate(METRICS):
         table[f"{m}_lo"] = lo[i * k:(i + 1) * k]
         table[f"{m}_hi"] = hi[i * k:(i + 1) * k]
-    return table
+    return table[_COLUMNS]
 
 
 def aligned_predictions(paths: list[str | Path]):
@@ -95,7 +104,7 @@ def aligned_predictions(paths: list[str | Path]):
     from newsroles.errors import NewsrolesError
 
     base = None
-    for p in paths:
+    for p, name in zip(paths, run_names(paths)):
         df = load_predictions(p).set_index(["doc_id", "sent_idx"])
         if base is None:
             base = df[["text", "gold"]].copy()
@@ -106,7 +115,7 @@ def aligned_predictions(paths: list[str | Path]):
             )
         elif not (df.loc[base.index, "gold"] == base["gold"]).all():
             raise NewsrolesError(f"{p}: gold labels differ from {paths[0]}'s on the same sentences")
-        base[Path(p).name] = df.loc[base.index, "pred"]
+        base[name] = df.loc[base.index, "pred"]
     return base.reset_index()
 
 
@@ -120,10 +129,9 @@ def compare_runs(paths: list[str | Path], n_resamples: int = 1000, confidence: f
 
     preds = aligned_predictions(paths)
     labels = list(load_metrics(paths[0])["per_class"])
-    base = Path(paths[0]).name
+    base, *names = run_names(paths)
     rows = []
-    for p in paths[1:]:
-        name = Path(p).name
+    for name in names:
         r = paired_bootstrap(preds["gold"], preds[name], preds[base], n_resamples,
                              confidence, seed, labels)
         rows.append({"run": name, "against": base, "diff_macro_f1": r["diff"],
@@ -137,7 +145,7 @@ def compare_runs(paths: list[str | Path], n_resamples: int = 1000, confidence: f
 def disagreements(path_a: str | Path, path_b: str | Path):
     """The sentences two runs label differently, with the gold label."""
     preds = aligned_predictions([path_a, path_b])
-    a, b = Path(path_a).name, Path(path_b).name
+    a, b = run_names([path_a, path_b])
     return preds[preds[a] != preds[b]].reset_index(drop=True)
 
 

@@ -67,29 +67,38 @@ def swept_parameter(df) -> str | None:
 
 
 def _interval_verdict(held, param: str) -> str:
-    """Best setting against worst on the same sentences (paired bootstrap), in words."""
-    ordered = held.sort_values("macro_f1")
-    worst, best = ordered.iloc[0], ordered.iloc[-1]
+    """The best setting against each other one (the best run of each), in words: the paired
+    bootstrap on the same sentences, or, where the runs scored other sentences, whether
+    their own intervals overlap."""
+    tops = held.sort_values("macro_f1").groupby(param, dropna=False).tail(1)
+    best, others = tops.iloc[-1], tops.iloc[:-1][::-1]
     name = param.removeprefix("cfg.")
-    head = (f"best {name}={best[param]} against worst {name}={worst[param]}: "
-            f"macro-F1 {best['macro_f1'] - worst['macro_f1']:+.4f}")
+    lines = [f"best: {name}={best[param]} (macro-F1 {best['macro_f1']:.4f}); each other "
+             f"setting's best run against it:"]
     try:
-        diff = compare_runs([worst["path"], best["path"]]).iloc[0]  # best - worst
-    except Exception:  # noqa: BLE001 - other sentences: fall back on overlapping intervals
-        overlap = best["macro_f1_lo"] <= worst["macro_f1_hi"]
-        return head + (", the runs' intervals overlap: within the noise" if overlap
-                       else ", the runs' intervals do not overlap")
-    verdict = ("within the interval: not a real difference" if not diff["significant"]
-               else "outside the interval: a real difference")
-    return (f"{head}, paired bootstrap [{diff['ci_lo']:+.4f}, {diff['ci_hi']:+.4f}] "
-            f"on {diff['n']} sentences - {verdict}")
+        diffs = compare_runs([best["path"], *others["path"]])  # other - best
+    except Exception:  # noqa: BLE001 - other sentences: fall back on the runs' intervals
+        for _, run in others.iterrows():
+            overlap = run["macro_f1_hi"] >= best["macro_f1_lo"]
+            lines.append(f"  {name}={run[param]}: {run['macro_f1'] - best['macro_f1']:+.4f}, "
+                         + ("intervals overlap: within the noise" if overlap
+                            else "intervals apart"))
+        return "\n".join(lines)
+    for (_, run), diff in zip(others.iterrows(), diffs.itertuples()):
+        verdict = ("outside the interval: a real difference" if diff.significant
+                   else "within the interval: not a real difference")
+        lines.append(f"  {name}={run[param]}: {diff.diff_macro_f1:+.4f} "
+                     f"[{diff.ci_lo:+.4f}, {diff.ci_hi:+.4f}] (paired bootstrap, {diff.n} "
+                     f"sentences) - {verdict}")
+    return "\n".join(lines)
 
 
 def plot_sweep(df, param: str, ax) -> str:
     """Macro-F1 of each run against `param`, with each run's bootstrap interval: numeric
     values on an x axis (log where they span a factor of 20 or more), others as groups;
-    the mean over seeds joined by a line. The y axis spans the intervals, so a difference
-    smaller than them looks small. Returns the verdict (best vs worst setting)."""
+    the mean of each setting's runs (seeds, repeats) joined by a line. The y axis spans the
+    intervals, so a difference smaller than them looks small. Returns the verdict (the best
+    setting against each other one)."""
     held = sweep_runs(df, param).copy()
     numeric = _is_numeric(held[param])
     if numeric:
@@ -108,7 +117,8 @@ def plot_sweep(df, param: str, ax) -> str:
                 yerr=[held["macro_f1"] - held["macro_f1_lo"], held["macro_f1_hi"] - held["macro_f1"]],
                 fmt="o", capsize=3, label="run (95% bootstrap interval)")
     means = held.groupby("x")["macro_f1"].mean()
-    ax.plot(means.index, means.values, "-", color="grey", alpha=0.6, label="mean over seeds")
+    ax.plot(means.index, means.values, "-", color="grey", alpha=0.6,
+            label="mean of each setting's runs")
     if log:
         ax.set_xscale("log")
     if not numeric:
