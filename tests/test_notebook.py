@@ -102,6 +102,21 @@ def test_sweep_plot_draws_each_runs_interval_and_says_if_it_matters(done):
     plt.close(fig)
 
 
+def test_sweep_plot_of_a_setting_that_is_not_a_number(tmp_path):
+    """Groups side by side; runs without predictions are compared by their intervals."""
+    runs = _runs_table(
+        [{"cfg.model.name": "linear", "cfg.model.use_char": u, "cfg.seed": s,
+          "macro_f1": f, "macro_f1_lo": f - 0.02, "macro_f1_hi": f + 0.02,
+          "path": str(tmp_path / f"{u}{s}")}
+         for u, s, f in ((False, 1, 0.80), (False, 2, 0.81), (True, 1, 0.86), (True, 2, 0.87))])
+    assert P.swept_parameter(runs) == "cfg.model.use_char"
+    fig, ax = plt.subplots()
+    verdict = P.plot_sweep(runs, "cfg.model.use_char", ax)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["False", "True"]
+    assert verdict.splitlines()[1] == "  model.use_char=False: -0.0600, intervals apart"
+    plt.close(fig)
+
+
 def _contrast(a, b):
     def luminance(rgb):
         c = np.asarray(rgb[:3], dtype=float)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from newsroles.errors import NewsrolesError
 from newsroles.runs.compare import class_scores, compare_runs
 from newsroles.runs.read import load_confusion, load_metrics, load_predictions
 
@@ -77,7 +78,7 @@ def _interval_verdict(held, param: str) -> str:
              f"setting's best run against it:"]
     try:
         diffs = compare_runs([best["path"], *others["path"]])  # other - best
-    except Exception:  # noqa: BLE001 - other sentences: fall back on the runs' intervals
+    except (NewsrolesError, OSError):  # other sentences, or no predictions: the intervals
         for _, run in others.iterrows():
             overlap = run["macro_f1_hi"] >= best["macro_f1_lo"]
             lines.append(f"  {name}={run[param]}: {run['macro_f1'] - best['macro_f1']:+.4f}, "
@@ -117,12 +118,15 @@ def plot_sweep(df, param: str, ax) -> str:
                 yerr=[held["macro_f1"] - held["macro_f1_lo"], held["macro_f1_hi"] - held["macro_f1"]],
                 fmt="o", capsize=3, label="run (95% bootstrap interval)")
     means = held.groupby("x")["macro_f1"].mean()
-    ax.plot(means.index, means.values, "-", color="grey", alpha=0.6,
-            label="mean of each setting's runs")
+    mean_style = {"color": "grey", "alpha": 0.6, "label": "mean of each setting's runs"}
+    if numeric:  # ordered values: a line; unordered groups: a mark each
+        ax.plot(means.index, means.values, "-", **mean_style)
+    else:
+        ax.scatter(means.index, means.values, marker="_", s=900, **mean_style)
+        ax.set_xticks(range(len(values)), values)
+        ax.set_xlim(-0.6, len(values) - 0.4)
     if log:
         ax.set_xscale("log")
-    if not numeric:
-        ax.set_xticks(range(len(values)), values)
     ax.set_xlabel(param.removeprefix("cfg."))
     ax.set_ylabel("macro-F1")
     ax.legend(fontsize=8)
