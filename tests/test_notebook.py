@@ -74,6 +74,12 @@ def test_swept_parameter_is_one_that_varies_alone():
                              "cfg.model.use_char": True, "cfg.seed": 1, "run": "x"}
     assert P.swept_parameter(mixed) == "cfg.model.C"
     assert 0.3 not in set(P.sweep_runs(mixed, "cfg.model.C")["cfg.model.C"])
+    # Runs scored on another split are held apart, never the swept setting.
+    split = both.assign(**{"cfg.eval.split": ["test"] * 6 + ["dev"]})
+    split.loc[len(split)] = {"cfg.model.name": "linear", "cfg.model.C": 0.5, "cfg.seed": 1,
+                             "cfg.eval.split": "dev", "run": "y"}
+    assert P.swept_parameter(split) == "cfg.model.C"
+    assert set(P.sweep_runs(split, "cfg.model.C")["cfg.eval.split"]) == {"test"}
 
 
 def test_sweep_plot_draws_each_runs_interval_and_says_if_it_matters(done):

@@ -47,7 +47,7 @@ def test_filter_runs_by_config(tiny_sweep):
         runs.filter_runs(df, ["linear"])
 
 
-def test_runs_cli_list_show_compare(tiny_sweep):
+def test_runs_cli_list_show_compare(tiny_sweep, tmp_path):
     root = tiny_sweep.parent.parent
     out = cli("runs", "--root", str(root), "list", "--where", "model.name=linear", "--csv")
     assert out.returncode == 0, out.stderr
@@ -78,6 +78,13 @@ def test_runs_cli_list_show_compare(tiny_sweep):
     assert all(f"{letter} = {job.name}" in cmp.stdout for letter, job in zip("ABCD", jobs))
     assert cmp.stdout.count("bootstrap interval:") == 3
     assert "p_sign_flip: the share of bootstrap resamples" in cmp.stdout
+
+    damaged = tmp_path / "damaged"
+    shutil.copytree(jobs[0], damaged)
+    (damaged / "predictions.jsonl").write_text('{"doc_id": "a", "sent_idx": 0,\n')
+    broken = cli("runs", "--root", str(root), "show", str(damaged))
+    assert broken.returncode == 2 and "Traceback" not in broken.stderr
+    assert f"{damaged / 'predictions.jsonl'}: unreadable" in broken.stderr
 
     bad = cli("runs", "--root", str(root), "show", "no-such-run")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr

@@ -15,10 +15,11 @@ from newsroles.errors import NewsrolesError
 from newsroles.runs.compare import class_scores, compare_runs
 from newsroles.runs.read import load_confusion, load_metrics, load_predictions
 
-# Settings that are never the experiment: where things go, and the seed (its spread is the
+# Settings that never tell runs apart: where things go, and the seed (its spread is the
 # noise the intervals are compared with, not a parameter).
-NOT_PARAMETERS = ("cfg.seed", "cfg.paths.", "cfg.eval.", "cfg.data.articles", "cfg.data.gold",
-                  "cfg.data.splits")
+IGNORED = ("cfg.seed", "cfg.paths.")
+# Settings that are held still but never picked as the swept one: what was scored, and how.
+NOT_SWEPT = (*IGNORED, "cfg.eval.", "cfg.data.")
 
 
 def _distinct(values) -> list:
@@ -35,8 +36,7 @@ def varying_settings(df) -> list[str]:
     """Config columns (cfg.*) with more than one value across the runs, the seed and
     paths left out."""
     return [c for c in df.columns
-            if c.startswith("cfg.") and not c.startswith(NOT_PARAMETERS)
-            and len(_distinct(df[c])) > 1]
+            if c.startswith("cfg.") and not c.startswith(IGNORED) and len(_distinct(df[c])) > 1]
 
 
 def sweep_runs(df, param: str):
@@ -54,8 +54,9 @@ def sweep_runs(df, param: str):
 def swept_parameter(df) -> str | None:
     """The setting a sweep varied: among those with several values, the one that takes the
     most values with everything else held still (numeric ones first, so a model's C beats
-    the model's name when both vary); None when the runs differ in nothing but the seed."""
-    candidates = varying_settings(df)
+    the model's name when both vary; what was scored, eval.* and data.*, is held still but
+    never picked); None when the runs differ in nothing else but the seed."""
+    candidates = [c for c in varying_settings(df) if not c.startswith(NOT_SWEPT)]
     if not candidates:
         return None
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from newsroles.runs.compare import METRICS, class_scores
+from newsroles.runs.compare import METRICS, class_scores, run_names
 from newsroles.runs.read import load_confusion, load_metrics, load_run
 
 SHORT = {"precision": "P", "recall": "R", "f1": "F1"}
+
+
+def _letters(n: int) -> list[str]:
+    """A, B, ... for the runs of a comparison (R1, R2, ... past 26)."""
+    return [chr(65 + i) if n <= 26 else f"R{i + 1}" for i in range(n)]
 
 
 def rich_table(df, columns: list[str] | None = None, title: str | None = None):
@@ -50,7 +55,7 @@ def class_table(paths: list[Path], interval_metrics=METRICS, title: str | None =
 
     scores = [class_scores(p) for p in paths]
     macro = [load_metrics(p) for p in paths]
-    names = [""] if len(paths) == 1 else [f"{chr(65 + i)} " for i in range(len(paths))]
+    names = [""] if len(paths) == 1 else [f"{x} " for x in _letters(len(paths))]
     table = Table(title=title)
     table.add_column("class")
     table.add_column("support", justify="right")
@@ -66,21 +71,22 @@ def class_table(paths: list[Path], interval_metrics=METRICS, title: str | None =
             cells += ["" if row is None else _score(row, m, m in interval_metrics)
                       for m in METRICS]
         table.add_row(*cells)
+    table.add_section()
     cells = ["macro", str(int(scores[0]["support"].sum()))]
     for s, m in zip(scores, macro):
         lo, hi = m["macro_f1_ci"]
         f1 = {"f1": m["macro_f1"], "f1_lo": lo, "f1_hi": hi}
         cells += [f"{s['precision'].mean():.3f}", f"{s['recall'].mean():.3f}",
                   _score(f1, "f1", "f1" in interval_metrics)]
-    table.add_row(*cells, end_section=False, style="bold")
+    table.add_row(*cells, style="bold")
     return table
 
 
 def print_class_tables(paths: list[Path], console) -> None:
     """`newsroles runs compare`: the runs' class x P/R/F1 table, F1 with its interval."""
     console.print(class_table(paths, ("f1",), title="per class, side by side"))
-    for i, p in enumerate(paths):
-        console.print(f"{chr(65 + i)} = {p.name}")
+    for letter, name in zip(_letters(len(paths)), run_names(paths)):
+        console.print(f"{letter} = {name}")
     _explain_intervals(paths, console)
 
 
