@@ -47,7 +47,7 @@ def test_filter_runs_by_config(tiny_sweep):
         runs.filter_runs(df, ["linear"])
 
 
-def test_runs_cli_list_show_compare(tiny_sweep):
+def test_runs_cli_list_show_compare(tiny_sweep, tmp_path):
     root = tiny_sweep.parent.parent
     out = cli("runs", "--root", str(root), "list", "--where", "model.name=linear", "--csv")
     assert out.returncode == 0, out.stderr
@@ -58,16 +58,84 @@ def test_runs_cli_list_show_compare(tiny_sweep):
     shown = cli("runs", "--root", str(root), "show", str(jobs[0]))
     assert shown.returncode == 0, shown.stderr
     assert "confusion matrix" in shown.stdout and "macro-F1" in shown.stdout
+    # A class x P/R/F1 table: support, and each score with its bootstrap interval.
+    scores = runs.class_scores(jobs[0])
+    assert "P [interval]" in shown.stdout and "F1 [interval]" in shown.stdout
+    for label, row in scores.iterrows():
+        # The first table is the per-class one (the confusion matrix comes after).
+        line = next(ln for ln in shown.stdout.splitlines() if f"│ {label} " in ln)
+        cells = [c.strip() for c in line.strip("│ ").split("│")]
+        assert cells[:2] == [label, str(int(row["support"]))]
+        assert cells[2:] == [f"{row[m]:.3f} [{row[m + '_lo']:.3f}, {row[m + '_hi']:.3f}]"
+                             for m in ("precision", "recall", "f1")]
+    lo, hi = runs.load_metrics(jobs[0])["macro_f1_ci"]
+    assert f"[{lo:.3f}, {hi:.3f}]" in next(ln for ln in shown.stdout.splitlines() if " macro " in ln)
 
     cmp = cli("runs", "--root", str(root), "compare", *map(str, jobs))
     assert cmp.returncode == 0, cmp.stderr
     assert "per class, side by side" in cmp.stdout and "paired bootstrap" in cmp.stdout
+    assert "A F1 [interval]" in cmp.stdout and "D F1 [interval]" in cmp.stdout
+    assert all(f"{letter} = {job.name}" in cmp.stdout for letter, job in zip("ABCD", jobs))
     assert cmp.stdout.count("bootstrap interval:") == 3
     assert "p_sign_flip: the share of bootstrap resamples" in cmp.stdout
+
+    damaged = tmp_path / "damaged"
+    shutil.copytree(jobs[0], damaged)
+    (damaged / "predictions.jsonl").write_text('{"doc_id": "a", "sent_idx": 0,\n')
+    broken = cli("runs", "--root", str(root), "show", str(damaged))
+    assert broken.returncode == 2 and "Traceback" not in broken.stderr
+    assert f"{damaged / 'predictions.jsonl'}: unreadable" in broken.stderr
 
     bad = cli("runs", "--root", str(root), "show", "no-such-run")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert "no-such-run: not a run directory" in bad.stderr
+
+
+def test_compare_tells_apart_runs_of_the_same_name(tiny_sweep, tmp_path):
+    """Two sweeps' jobs are both called 0_linear: each keeps its own column."""
+    a = _jobs(tiny_sweep)[0]
+    b = tmp_path / "other_sweep" / a.name
+    shutil.copytree(a, b)
+    rows = [json.loads(line) for line in (b / "predictions.jsonl").read_text().splitlines()]
+    rows[0]["pred"] = next(label for label in LABELS if label != rows[0]["pred"])
+    (b / "predictions.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (diff,) = runs.compare_runs([a, b]).itertuples()
+    assert diff.run == f"other_sweep/{a.name}" and diff.against == f"{a.parent.name}/{a.name}"
+    assert diff.disagree == 1 and len(runs.disagreements(a, b)) == 1
+
+
+def test_class_scores_match_scikit_learn(tiny_sweep, tmp_path):
+    from sklearn.metrics import precision_recall_fscore_support
+
+    from newsroles.runs.compare import _class_scores
+
+    job = _jobs(tiny_sweep)[0]
+    scores = runs.class_scores(job)
+    preds = runs.load_predictions(job)
+    labels = list(scores.index)
+    p, r, f, n = precision_recall_fscore_support(preds["gold"], preds["pred"], labels=labels,
+                                                 zero_division=0)
+    assert np.allclose(scores[["precision", "recall", "f1"]].T.values, [p, r, f])
+    assert list(scores["support"]) == list(n)
+    for m in ("precision", "recall", "f1"):
+        assert (scores[f"{m}_lo"] <= scores[m] + 1e-9).all()
+        assert (scores[m] <= scores[f"{m}_hi"] + 1e-9).all()
+    # The vectorised statistic on a batch of resamples is scikit-learn's on each one.
+    rng = np.random.default_rng(1)
+    gold = rng.integers(0, 4, 300)
+    pred = np.where(rng.random(300) < 0.7, gold, rng.integers(0, 4, 300))
+    idx = rng.integers(0, 300, (20, 300))
+    batch = _class_scores(gold[idx], pred[idx], 4)
+    for b in range(20):
+        want = precision_recall_fscore_support(gold[idx[b]], pred[idx[b]], labels=range(4),
+                                               zero_division=0)[:3]
+        assert np.allclose(batch[:, b], np.concatenate(want))
+    # A run without predictions still shows its scores, with no intervals.
+    bare = tmp_path / "bare"
+    shutil.copytree(job, bare)
+    (bare / "predictions.jsonl").unlink()
+    no_ci = runs.class_scores(bare)
+    assert no_ci["f1"].equals(scores["f1"]) and no_ci["f1_lo"].isna().all()
 
 
 def test_compare_refuses_runs_scored_on_other_sentences(tiny_sweep, tmp_path):

@@ -289,10 +289,7 @@ def _runs(argv: list[str]) -> None:
         if len(args.runs) < 2:
             _fail("runs compare: give two or more runs")
         paths = [runs.resolve_run(r, args.root) for r in args.runs]
-        table = runs.per_class_table(paths)
-        table.index = [" ".join(str(x) for x in i if x) for i in table.index]
-        console.print(runs.rich_table(table.reset_index(names="class / metric"),
-                                      title="per class, side by side"))
+        runs.print_class_tables(paths, console)
         diffs = runs.compare_runs(paths, args.resamples, args.confidence)
         console.print(runs.rich_table(
             diffs, title=f"macro-F1 against {paths[0].name} (paired bootstrap, "

@@ -97,9 +97,20 @@ def load_confusion(path: str | Path):
 
 
 def load_predictions(path: str | Path):
+    """A run's predictions.jsonl as a DataFrame; a damaged file is one NewsrolesError."""
     import pandas as pd
 
-    return pd.read_json(Path(path) / "predictions.jsonl", lines=True)
+    from newsroles.errors import NewsrolesError
+
+    file = Path(path) / "predictions.jsonl"
+    try:
+        preds = pd.read_json(file, lines=True)
+    except ValueError as err:
+        raise NewsrolesError(f"unreadable ({str(err).splitlines()[0]})", file) from None
+    missing = {"doc_id", "sent_idx", "gold", "pred"} - set(preds.columns)
+    if missing:
+        raise NewsrolesError(f"no {', '.join(sorted(missing))} in its rows", file)
+    return preds
 
 
 def _matches(value, wanted: str) -> bool:
