@@ -51,7 +51,8 @@ def test_cli_tag_jsonl_and_csv(trained_run, tmp_path, capsys):
             assert r["source"] is None and r["cue"] is None and r["quote_spans"] == []
     main(["tag", str(trained_run), str(docs), "--no-sources"])
     bare = [json.loads(l) for l in capsys.readouterr().out.splitlines()]
-    assert set(bare[0]) == {"doc_id", "sent_idx", "text", "label", "scores", "start", "end"}
+    assert set(bare[0]) == {"doc_id", "sent_idx", "text", "label", "scores", "start", "end",
+                            "paragraph", "model_id"}
     assert [r["label"] for r in bare] == [r["label"] for r in lines]
     out = tmp_path / "out.csv"
     main(["tag", str(trained_run), str(docs), "-o", str(out), "--format", "csv"])
