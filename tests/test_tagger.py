@@ -45,7 +45,7 @@ def test_cli_tag_jsonl_and_csv(trained_run, tmp_path, capsys):
     assert [(r["doc_id"], r["sent_idx"]) for r in lines] == [
         ("x", 0), ("x", 1), ("x", 2), ("x", 3), ("y", 0), ("y", 1)]
     assert set(lines[0]) == {"doc_id", "sent_idx", "text", "label", "scores", "start", "end",
-                             "source", "cue", "quote_spans"}
+                             "paragraph", "source", "cue", "quote_spans", "model_id"}
     for r in lines:  # who said it: only for reported sentences
         if r["label"] not in ("quote", "attribution"):
             assert r["source"] is None and r["cue"] is None and r["quote_spans"] == []
