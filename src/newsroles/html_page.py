@@ -149,9 +149,14 @@ def _counts_html(records: list[dict], labels: list[str]) -> str:
     return f'<p class="counts">{len(records)} sentences: {items}</p>'
 
 
-def _article_html(doc_id: str, records: list[dict], labels: list[str]) -> str:
+def _heading(doc_id: str, records: list[dict]) -> str:
+    """The article's title where the input has one (a `title` field), else its id."""
     title = records[0].get("title") if records else None
-    heading = html.escape(title if isinstance(title, str) and title.strip() else str(doc_id))
+    return title if isinstance(title, str) and title.strip() else str(doc_id)
+
+
+def _article_html(doc_id: str, records: list[dict], labels: list[str]) -> str:
+    heading = html.escape(_heading(doc_id, records))
     paragraphs = "\n".join('<p class="par">' + " ".join(_sentence_html(r) for r in par) + "</p>"
                            for par in _paragraphs(records))
     return (f'<article data-doc-id="{html.escape(str(doc_id))}">\n<h2>{heading}</h2>\n'
@@ -163,8 +168,9 @@ def _made_by(run: dict | None) -> str:
     """Which model and run made the page, and when."""
     if not run:
         return '<p class="made-by">Model: not recorded.</p>'
-    parts = [f'Model <code>{html.escape(str(run.get("model_id")))}</code>'
-             f' ({html.escape(str(run.get("model_name")))})']
+    model = (f'Model <code>{html.escape(str(run.get("model_id")))}</code>'
+             f' ({html.escape(str(run.get("model_name")))})')
+    parts = [model]
     if run.get("run_dir"):
         parts.append(f'run <code>{html.escape(str(run["run_dir"]))}</code>')
     elif run.get("model_dir"):
@@ -208,7 +214,7 @@ def page(articles: list[tuple[str, list[dict]]], title: str, labels: list[str],
 
 
 def _index(items: list[tuple[str, str, list[dict]]], labels: list[str], run: dict | None) -> str:
-    rows = "\n".join(f'<li><a href="{html.escape(f)}">{html.escape(str(d))}</a> '
+    rows = "\n".join(f'<li><a href="{html.escape(f)}">{html.escape(_heading(d, recs))}</a> '
                      f"{_counts_html(recs, labels)}</li>" for d, f, recs in items)
     return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>newsroles'
             f"</title>\n<style>{STYLE}</style></head>\n<body>\n<header><h1>newsroles: "
@@ -258,7 +264,10 @@ def write_html(records: Iterable[dict], output: str | None, run: dict | None = N
                 used.add(name)
                 labels = labels or _labels_of(recs)
                 write_text(staging / name, page([(doc_id, recs)], str(doc_id), labels, run))
-                index.append((doc_id, name, [{"label": r["label"]} for r in recs]))
+                kept = [{"label": r["label"]} for r in recs]
+                if recs and "title" in recs[0]:
+                    kept[0]["title"] = recs[0]["title"]
+                index.append((doc_id, name, kept))
                 n += len(recs)
             write_text(staging / "index.html", _index(index, labels or list(LABELS), run))
         return n

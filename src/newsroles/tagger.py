@@ -63,8 +63,8 @@ class Tagger:
         self.sources = sources
         # Which model tags (model_id on every record) and the run that made it, for the
         # outputs' headers and metadata; a model never saved has no stable id.
-        self.identity = identity or {"model_id": f"{model.name}-unsaved",
-                                     "model_name": model.name}
+        name = getattr(model, "name", "model")
+        self.identity = identity or {"model_id": f"{name}-unsaved", "model_name": name}
 
     @classmethod
     def load(cls, path: str | Path, sources: bool = True, runtime: str = "torch") -> Tagger:
