@@ -197,8 +197,12 @@ def write_batches(batches: Iterable, output: str | None, fmt: str,
                   encoder: Encoder | None, run: dict | None = None) -> None:
     """Write encoded batches (from Tagger.tag_batches with this encoder) to `output` (via
     a temporary file renamed at the end), or to stdout; html takes record batches. `run`
-    (Tagger.identity: the model, its run folder, versions, when) goes into the Parquet
-    file's metadata and the HTML page's header."""
+    (Tagger.identity: the model, its run folder, versions), stamped with the time writing
+    began (`tagged_at`, UTC), goes into the Parquet file's metadata and the HTML header."""
+    if run is not None:
+        from datetime import datetime, timezone
+
+        run = {**run, "tagged_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     if fmt == "html":
         # Imported here: html_page imports nothing of this module.
         from newsroles.html_page import write_html

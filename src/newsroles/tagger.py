@@ -198,9 +198,8 @@ class Tagger:
 def model_identity(model_dir: Path, meta: dict) -> dict:
     """The saved model and the run around it. The id is the model's name and the first 12
     hex digits of the SHA-256 of its manifest, which hashes every file of the folder: the
-    same folder copied anywhere keeps its id, a retrained one gets a new id."""
+    same folder copied anywhere keeps its id, a model whose files differ gets another."""
     import hashlib
-    from datetime import datetime, timezone
 
     from newsroles import __version__
     from newsroles.models.base import MANIFEST_FILE
@@ -211,5 +210,4 @@ def model_identity(model_dir: Path, meta: dict) -> dict:
             "model_dir": str(model_dir.resolve()),
             "run_dir": str(run_dir.resolve()) if run_dir else None,
             "model_newsroles_version": meta.get("newsroles_version"),
-            "newsroles_version": __version__,
-            "tagged_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+            "newsroles_version": __version__}
