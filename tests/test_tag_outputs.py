@@ -3,6 +3,8 @@ progress display."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -17,21 +19,109 @@ def _docs(n_docs: int, seen: list):
         yield {"id": f"d{i}", "sentences": ["“We will,” she said.", "The river rose."] * 50}
 
 
+def _tag_three_ways(trained_run, tmp_path, inp: str):
+    """The same input tagged to Parquet, CSV and JSONL through the CLI."""
+    for suffix in ("parquet", "csv", "jsonl"):
+        out = cli("tag", str(trained_run), inp, "-o", str(tmp_path / f"t.{suffix}"))
+        assert out.returncode == 0, out.stderr
+    lines = [json.loads(x) for x in (tmp_path / "t.jsonl").read_text().splitlines()]
+    return tmp_path / "t.parquet", tmp_path / "t.csv", lines
+
+
 def test_parquet_output_matches_jsonl(trained_run, tmp_path):
     pq = pytest.importorskip("pyarrow.parquet")
     inp = str(FIXTURES / "articles.jsonl")
-    a = cli("tag", str(trained_run), inp, "-o", str(tmp_path / "t.parquet"))
-    b = cli("tag", str(trained_run), inp, "-o", str(tmp_path / "t.jsonl"))
-    assert a.returncode == 0 and b.returncode == 0, a.stderr + b.stderr
-    table = pq.read_table(tmp_path / "t.parquet").to_pylist()
-    lines = [json.loads(x) for x in (tmp_path / "t.jsonl").read_text().splitlines()]
+    parquet, _, lines = _tag_three_ways(trained_run, tmp_path, inp)
+    table = pq.read_table(parquet).to_pylist()
     assert len(table) == len(lines) > 20
     for row, rec in zip(table, lines):
-        assert (row["doc_id"], row["sent_idx"], row["label"], row["start"]) == \
-            (rec["doc_id"], rec["sent_idx"], rec["label"], rec["start"])
+        assert (row["doc_id"], row["sent_idx"], row["label"], row["start"], row["paragraph"]) == \
+            (rec["doc_id"], rec["sent_idx"], rec["label"], rec["start"], rec["paragraph"])
         assert row["score_quote"] == pytest.approx(rec["scores"]["quote"])
+        assert row["quote_spans"] == rec["quote_spans"]  # native, not JSON text
+        for key in ("source", "cue"):
+            span = rec[key] or {}
+            assert (row[key], row[f"{key}_start"], row[f"{key}_end"], row[f"{key}_sent_idx"]) == \
+                (span.get("text"), span.get("start"), span.get("end"), span.get("sent_idx"))
     bad = cli("tag", str(trained_run), inp, "--format", "parquet")
     assert bad.returncode == 2 and "needs an output file" in bad.stderr
+
+
+def test_parquet_types_nulls_model_and_run(trained_run, tmp_path):
+    """Offsets are nullable int64 (pandas: Int64, not floats with NaN), quote_spans a list
+    of structs, every row names the model, and the file's metadata names the run."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    import pandas as pd
+
+    import newsroles
+
+    parquet, csv_file, lines = _tag_three_ways(trained_run, tmp_path,
+                                               str(FIXTURES / "articles.jsonl"))
+    table = pq.read_table(parquet)
+    span = pa.struct([("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
+                      ("sent_idx", pa.int64())])
+    assert table.schema.field("quote_spans").type == pa.list_(span)
+    for name in ("start", "paragraph", "source_start", "source_end", "source_sent_idx",
+                 "cue_start", "cue_end", "cue_sent_idx"):
+        assert table.schema.field(name).type == pa.int64(), name
+    # Background sentences have no source: nulls, beside real offsets.
+    assert 0 < table.column("source_start").null_count < len(table)
+    frame = pd.read_parquet(parquet)
+    assert str(frame["source_start"].dtype) == "Int64" and str(frame["start"].dtype) == "Int64"
+    assert frame["source_start"].isna().sum() == table.column("source_start").null_count
+
+    model_id = lines[0]["model_id"]
+    assert model_id.startswith("linear-") and len(model_id) == len("linear-") + 12
+    assert set(table.column("model_id").to_pylist()) == {model_id}
+    assert {r["model_id"] for r in lines} == {model_id}
+    run = json.loads(table.schema.metadata[b"newsroles"])
+    assert run["model_id"] == model_id and run["model_name"] == "linear"
+    assert run["run_dir"] == str(trained_run.resolve())
+    assert run["model_dir"] == str((trained_run / "model").resolve())
+    assert run["newsroles_version"] == newsroles.__version__ and run["tagged_at"][:2] == "20"
+
+    rows = list(csv.DictReader(io.StringIO(csv_file.read_text(encoding="utf-8"))))
+    assert [r["model_id"] for r in rows] == [model_id] * len(lines)
+    assert [json.loads(r["quote_spans"]) for r in rows] == [r["quote_spans"] for r in lines]
+
+
+def test_model_id_is_the_same_for_the_run_and_its_model_folder_and_changes_with_the_model(
+        trained_run, tmp_path):
+    """A stable id: the folder's content, wherever it is given from or copied to."""
+    import shutil
+
+    from newsroles.tagger import Tagger
+
+    ids = {Tagger.load(p, sources=False).identity["model_id"]
+           for p in (trained_run, trained_run / "model")}
+    copy = shutil.copytree(trained_run / "model", tmp_path / "elsewhere")
+    ids.add(Tagger.load(copy, sources=False).identity["model_id"])
+    assert len(ids) == 1 and Tagger.load(copy, sources=False).identity["run_dir"] is None
+    manifest = json.loads((copy / "manifest.json").read_text())
+    meta = json.loads((copy / "model.json").read_text())
+    meta["calibration"]["temperature"] *= 2  # another model: another manifest
+    (copy / "model.json").write_text(json.dumps(meta))
+    import hashlib
+
+    manifest["files"]["model.json"] = hashlib.sha256((copy / "model.json").read_bytes()).hexdigest()
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    assert Tagger.load(copy, sources=False).identity["model_id"] not in ids
+
+
+def test_presplit_input_has_null_article_offsets_and_names_the_sources_sentence(
+        trained_run, tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    inp = tmp_path / "given.jsonl"
+    inp.write_text(json.dumps({"id": "g", "sentences": [
+        "“We will act now,” Mayor Ortiz said.", "“We will not wait.”", "The river rose."]}) + "\n")
+    parquet, _, lines = _tag_three_ways(trained_run, tmp_path, str(inp))
+    table = pq.read_table(parquet)
+    for name in ("start", "end", "paragraph"):
+        assert table.column(name).null_count == len(table) == 3
+    assert table.column("source_sent_idx").to_pylist() == \
+        [(r["source"] or {}).get("sent_idx") for r in lines]
+    assert lines[0]["source"]["sent_idx"] == 0
 
 
 def test_worker_processes_read_a_bounded_window_ahead():
@@ -90,9 +180,10 @@ def test_columns_are_fixed_up_front_whatever_the_first_batch_holds(tmp_path):
     assert table.column("source_start").type == "int64"
     assert write_records(records, str(tmp_path / "t.csv"), "csv") == 9001
     lines = (tmp_path / "t.csv").read_text().splitlines()
-    assert lines[0].startswith("doc_id,sent_idx,start,end,text,label,score_quote,")
-    assert lines[0].endswith("source,source_start,source_end,cue,cue_start,cue_end,quote_spans")
-    assert lines[-1].split(",")[-7:-4] == ["the police", "0", "10"]
+    assert lines[0].startswith("doc_id,sent_idx,paragraph,start,end,text,label,score_quote,")
+    assert lines[0].endswith("source,source_start,source_end,source_sent_idx,cue,cue_start,"
+                             "cue_end,cue_sent_idx,quote_spans,model_id")
+    assert lines[-1].split(",")[-10:-6] == ["the police", "0", "10", ""]
 
 
 def test_jsonl_keeps_a_lone_surrogate_as_an_escape(tmp_path):

@@ -45,13 +45,14 @@ def test_cli_tag_jsonl_and_csv(trained_run, tmp_path, capsys):
     assert [(r["doc_id"], r["sent_idx"]) for r in lines] == [
         ("x", 0), ("x", 1), ("x", 2), ("x", 3), ("y", 0), ("y", 1)]
     assert set(lines[0]) == {"doc_id", "sent_idx", "text", "label", "scores", "start", "end",
-                             "source", "cue", "quote_spans"}
+                             "paragraph", "source", "cue", "quote_spans", "model_id"}
     for r in lines:  # who said it: only for reported sentences
         if r["label"] not in ("quote", "attribution"):
             assert r["source"] is None and r["cue"] is None and r["quote_spans"] == []
     main(["tag", str(trained_run), str(docs), "--no-sources"])
     bare = [json.loads(l) for l in capsys.readouterr().out.splitlines()]
-    assert set(bare[0]) == {"doc_id", "sent_idx", "text", "label", "scores", "start", "end"}
+    assert set(bare[0]) == {"doc_id", "sent_idx", "text", "label", "scores", "start", "end",
+                            "paragraph", "model_id"}
     assert [r["label"] for r in bare] == [r["label"] for r in lines]
     out = tmp_path / "out.csv"
     main(["tag", str(trained_run), str(docs), "-o", str(out), "--format", "csv"])

@@ -203,7 +203,7 @@ def _tag(argv: list[str]) -> None:
     show = args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty())
     if show:
         batches = _with_progress(batches, counts)
-    write_batches(batches, args.output, fmt, encoder)
+    write_batches(batches, args.output, fmt, encoder, tagger.identity)
     if args.output:
         print(f"tagged {counts[0]} sentences -> {args.output}", file=sys.stderr)
 

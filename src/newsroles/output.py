@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import orjson
@@ -18,10 +19,15 @@ import orjson
 from newsroles import LABELS
 from newsroles.io import atomic_path
 
-BASE_FIELDS = ["doc_id", "sent_idx", "start", "end", "text", "label"]
-SOURCE_FIELDS = ["source", "source_start", "source_end", "cue", "cue_start", "cue_end",
-                 "quote_spans"]
-_INT_FIELDS = {"sent_idx", "start", "end", "source_start", "source_end", "cue_start", "cue_end"}
+BASE_FIELDS = ["doc_id", "sent_idx", "paragraph", "start", "end", "text", "label"]
+SOURCE_FIELDS = ["source", "source_start", "source_end", "source_sent_idx", "cue", "cue_start",
+                 "cue_end", "cue_sent_idx", "quote_spans"]
+# Last of ours, before the input's fields: which model tagged the row (Tagger.identity).
+MODEL_FIELD = "model_id"
+_INT_FIELDS = {"sent_idx", "paragraph", "start", "end", "source_start", "source_end",
+               "source_sent_idx", "cue_start", "cue_end", "cue_sent_idx"}
+# The key of the Parquet file's key-value metadata that holds the run (Tagger.identity).
+PARQUET_RUN_KEY = b"newsroles"
 
 
 @dataclass(frozen=True)
@@ -29,8 +35,8 @@ class Encoder:
     """Turns a batch of tagged records into the output format: JSON lines or CSV rows as
     text, or an Arrow table for Parquet. Tagging workers run it, so the main process only
     moves finished text (or tables) to the file. The columns are fixed up front (one score
-    per label of the model, then the who-said-it columns when the tagger adds them), so
-    every batch has the same ones."""
+    per label of the model, then the who-said-it columns when the tagger adds them, then
+    the model id), so every batch has the same ones."""
 
     fmt: str
     labels: tuple[str, ...] = tuple(LABELS)
@@ -42,31 +48,57 @@ class Encoder:
     @property
     def fields(self) -> list[str]:
         return [*BASE_FIELDS, *[f"score_{label}" for label in self.labels],
-                *(SOURCE_FIELDS if self.sources else []), *self.extra]
+                *(SOURCE_FIELDS if self.sources else []), MODEL_FIELD, *self.extra]
 
     def header(self) -> str:
         return _csv_text([dict(zip(self.fields, self.fields))], self.fields) \
             if self.fmt == "csv" else ""
 
+    @cached_property
     def schema(self):
+        """Native types: nullable int64 offsets, quote_spans a list of structs. The pandas
+        metadata makes pandas.read_parquet give the offsets as nullable Int64, not floats
+        with NaN."""
+        import pandas as pd
         import pyarrow as pa
 
         ours = set(self.fields) - set(self.extra)
-        return pa.schema([(f, pa.int64() if f in _INT_FIELDS and f in ours else
-                           pa.float64() if f.startswith("score_") and f in ours else
-                           pa.string()) for f in self.fields])
+
+        def arrow_type(name: str):
+            if name not in ours:
+                return pa.string()
+            if name in _INT_FIELDS:
+                return pa.int64()
+            if name.startswith("score_"):
+                return pa.float64()
+            return _quote_spans_type() if name == "quote_spans" else pa.string()
+
+        schema = pa.schema([(f, arrow_type(f)) for f in self.fields])
+        empty = pd.DataFrame({f: pd.Series([], dtype="Int64" if t == pa.int64() else
+                                           "float64" if t == pa.float64() else object)
+                              for f, t in zip(schema.names, schema.types)})
+        return schema.with_metadata(pa.Schema.from_pandas(empty, preserve_index=False).metadata)
 
     def __call__(self, records: list[dict]):
         if self.fmt == "jsonl":
             return "".join([_json_line(r) for r in records])
-        rows = [_flat_row(r, self.extra) for r in records]
         if self.fmt == "csv":
-            return _csv_text(rows, self.fields)
+            return _csv_text([_flat_row(r, self.extra, spans_as_json=True) for r in records],
+                             self.fields)
         if self.fmt == "parquet":
             import pyarrow as pa
 
-            return pa.Table.from_pylist(rows, schema=self.schema())
+            return pa.Table.from_pylist([_flat_row(r, self.extra) for r in records],
+                                        schema=self.schema)
         raise ValueError(f"no encoder for {self.fmt}")
+
+
+def _quote_spans_type():
+    """list<struct<text, start, end, sent_idx>>: the quoted stretches of a sentence."""
+    import pyarrow as pa
+
+    return pa.list_(pa.struct([("text", pa.string()), ("start", pa.int64()),
+                               ("end", pa.int64()), ("sent_idx", pa.int64())]))
 
 
 def _json_line(record: dict) -> str:
@@ -96,9 +128,10 @@ def _cell(value):
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _flat_row(r: dict, extra=()) -> dict:
+def _flat_row(r: dict, extra=(), spans_as_json: bool = False) -> dict:
+    """One record as a row of fixed columns: source and cue as text, offsets and sentence;
+    quote_spans as they are (Parquet: a list of structs) or as JSON text (CSV)."""
     row = {k: r.get(k) for k in BASE_FIELDS}
-    row.update({k: _cell(r.get(k)) for k in extra})
     row.update({f"score_{k}": v for k, v in r["scores"].items()})
     for key in ("source", "cue"):
         span = r.get(key)
@@ -106,8 +139,12 @@ def _flat_row(r: dict, extra=()) -> dict:
             row[key] = span["text"] if span else None
             row[f"{key}_start"] = span["start"] if span else None
             row[f"{key}_end"] = span["end"] if span else None
+            row[f"{key}_sent_idx"] = span.get("sent_idx") if span else None
     if "quote_spans" in r:
-        row["quote_spans"] = json.dumps(r["quote_spans"], ensure_ascii=False)
+        spans = r["quote_spans"]
+        row["quote_spans"] = json.dumps(spans, ensure_ascii=False) if spans_as_json else spans
+    row[MODEL_FIELD] = r.get(MODEL_FIELD)
+    row.update({k: _cell(r.get(k)) for k in extra})
     return row
 
 
@@ -157,21 +194,27 @@ def fixed_fields(docs):
 
 
 def write_batches(batches: Iterable, output: str | None, fmt: str,
-                  encoder: Encoder | None) -> None:
+                  encoder: Encoder | None, run: dict | None = None) -> None:
     """Write encoded batches (from Tagger.tag_batches with this encoder) to `output` (via
-    a temporary file renamed at the end), or to stdout; html takes record batches."""
+    a temporary file renamed at the end), or to stdout; html takes record batches. `run`
+    (Tagger.identity: the model, its run folder, versions), stamped with the time writing
+    began (`tagged_at`, UTC), goes into the Parquet file's metadata and the HTML header."""
+    if run is not None:
+        from datetime import datetime, timezone
+
+        run = {**run, "tagged_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     if fmt == "html":
         # Imported here: html_page imports nothing of this module.
         from newsroles.html_page import write_html
 
-        write_html((r for batch in batches for r in batch), output)
+        write_html((r for batch in batches for r in batch), output, run)
         return
     if fmt == "parquet":
         if not output or output == "-":
             from newsroles.errors import NewsrolesError
 
             raise NewsrolesError("--format parquet needs an output file (-o FILE.parquet)")
-        _write_parquet(batches, Path(output), encoder)
+        _write_parquet(batches, Path(output), encoder, run)
         return
     if not output or output == "-":
         _write_text(batches, sys.stdout, encoder)
@@ -186,13 +229,14 @@ def write_batches(batches: Iterable, output: str | None, fmt: str,
         _write_text(batches, fh, encoder)
 
 
-def write_records(records: Iterable[dict], output: str | None, fmt: str = "jsonl") -> int:
+def write_records(records: Iterable[dict], output: str | None, fmt: str = "jsonl",
+                  run: dict | None = None) -> int:
     """Write tagged records (encoded here, in this process); returns how many. The
     columns come from the first record (its score labels; who-said-it if it has it)."""
     records = iter(records)
     first = next(records, None)
     labels = tuple(first["scores"]) if first else tuple(LABELS)
-    known = {*BASE_FIELDS, *SOURCE_FIELDS, "scores"}
+    known = {*BASE_FIELDS, *SOURCE_FIELDS, MODEL_FIELD, "scores"}
     extra = [k for k in first if k not in known] if first else []
     encoder = encoder_for(fmt, labels, first is not None and "source" in first, extra)
     count = 0
@@ -203,7 +247,7 @@ def write_records(records: Iterable[dict], output: str | None, fmt: str = "jsonl
             count += len(batch)
             yield encoder(batch) if encoder else batch
 
-    write_batches(batches(), output, fmt, encoder)
+    write_batches(batches(), output, fmt, encoder, run)
     return count
 
 
@@ -213,12 +257,16 @@ def _write_text(batches: Iterable[str], fh, encoder: Encoder) -> None:
         fh.write(text)
 
 
-def _write_parquet(batches: Iterable, path: Path, encoder: Encoder) -> None:
-    """One row group per batch: memory stays one batch."""
+def _write_parquet(batches: Iterable, path: Path, encoder: Encoder, run: dict | None) -> None:
+    """One row group per batch: memory stays one batch. The run is one JSON value under
+    the key `newsroles` of the file's key-value metadata."""
     import pyarrow.parquet as pq
 
+    schema = encoder.schema
+    if run:
+        schema = schema.with_metadata({**schema.metadata, PARQUET_RUN_KEY: json.dumps(run)})
     with atomic_path(path) as tmp:
-        with pq.ParquetWriter(tmp, encoder.schema(), compression="zstd") as writer:
+        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
             for table in batches:
                 writer.write_table(table)
 

@@ -56,10 +56,15 @@ class Tagger:
     """sources: add who said it (source, cue, quoted spans) to quote and attribution
     sentences (attribution.py; parses those sentences with spaCy)."""
 
-    def __init__(self, model, split_config: SplitConfig | None = None, sources: bool = True):
+    def __init__(self, model, split_config: SplitConfig | None = None, sources: bool = True,
+                 identity: dict | None = None):
         self.model = model
         self.split_config = split_config or SplitConfig()
         self.sources = sources
+        # Which model tags (model_id on every record) and the run that made it, for the
+        # outputs' headers and metadata; a model never saved has no stable id.
+        name = getattr(model, "name", "model")
+        self.identity = identity or {"model_id": f"{name}-unsaved", "model_name": name}
 
     @classmethod
     def load(cls, path: str | Path, sources: bool = True, runtime: str = "torch") -> Tagger:
@@ -71,7 +76,8 @@ class Tagger:
         meta = json.loads((model_dir / "model.json").read_text())
         known = SplitConfig.__dataclass_fields__
         pre = {k: v for k, v in meta.get("preprocessing", {}).items() if k in known}
-        return cls(model, SplitConfig(**pre), sources=sources)
+        identity = {**model_identity(model_dir, meta), "runtime": runtime}
+        return cls(model, SplitConfig(**pre), sources=sources, identity=identity)
 
     # --- one document -----------------------------------------------------------------------
     def tag(self, text: str, doc_id: str = "doc") -> list[dict]:
@@ -171,6 +177,7 @@ class Tagger:
                    "label": labels[b], "scores": dict(zip(labels, p))}
             if off:
                 rec["start"], rec["end"] = r["start"], r["end"]
+                rec["paragraph"] = r["paragraph"]
             out.append(rec)
         if self.sources:
             from newsroles.attribution import add_sources
@@ -182,4 +189,25 @@ class Tagger:
             for rec, st in zip(out, state):
                 rec["source"], rec["cue"], rec["quote_spans"] = (st["source"], st["cue"],
                                                                  st["quote_spans"])
+        model_id = self.identity["model_id"]
+        for rec in out:
+            rec["model_id"] = model_id
         return out
+
+
+def model_identity(model_dir: Path, meta: dict) -> dict:
+    """The saved model and the run around it. The id is the model's name and the first 12
+    hex digits of the SHA-256 of its manifest, which hashes every file of the folder: the
+    same folder copied anywhere keeps its id, a model whose files differ gets another."""
+    import hashlib
+
+    from newsroles import __version__
+    from newsroles.models.base import MANIFEST_FILE
+
+    digest = hashlib.sha256((model_dir / MANIFEST_FILE).read_bytes()).hexdigest()
+    run_dir = model_dir.parent if (model_dir.parent / "status.json").is_file() else None
+    return {"model_id": f"{meta['name']}-{digest[:12]}", "model_name": meta["name"],
+            "model_dir": str(model_dir.resolve()),
+            "run_dir": str(run_dir.resolve()) if run_dir else None,
+            "model_newsroles_version": meta.get("newsroles_version"),
+            "newsroles_version": __version__}
