@@ -173,3 +173,31 @@ def test_learning_curve_benchmark_runs_on_tiny_data(tmp_path):
     full = df[df["size"] == df["size"].max()]  # with every sentence revealed, both agree
     assert full.groupby("seed")["dev_macro_f1"].nunique().max() == 1
     assert (out / "curve.png").stat().st_size > 0 and "| 12 |" in (out / "summary.md").read_text()
+
+
+def test_empty_gold_file_is_a_missing_one(tmp_path, trained_run, loop_data):
+    """How every project starts: a gold file of 0 bytes or blank lines is accepted by export
+    and import exactly as a missing one."""
+    outputs = {}
+    for name, content in {"missing": None, "empty": "", "blank": "\n  \n\n"}.items():
+        gold = tmp_path / f"gold_{name}.jsonl"
+        if content is not None:
+            gold.write_text(content)
+        out = tmp_path / f"batch_{name}.json"
+        r = cli("annotate", "export", str(trained_run), "--select", "uncertain", "-n", "3",
+                "-o", str(out), "--articles", str(loop_data["articles"]), "--gold", str(gold))
+        assert r.returncode == 0, r.stderr
+        outputs[name] = out.read_text()
+        tasks = json.loads(outputs[name])
+        # Import one labelled task into this gold file.
+        tasks[0]["annotations"] = [{"completed_by": 7, "result": [
+            {"from_name": "label", "to_name": "text", "type": "choices",
+             "value": {"choices": ["background"]}}]}]
+        export = tmp_path / f"export_{name}.json"
+        export.write_text(json.dumps(tasks[:1]))
+        r = cli("annotate", "import", str(export), "--articles", str(loop_data["articles"]),
+                "--gold", str(gold), "--splits", str(tmp_path / f"splits_{name}.json"))
+        assert r.returncode == 0 and "imported 1 sentence(s)" in r.stderr, r.stderr
+        lines = gold.read_text().splitlines()
+        assert len(lines) == 1 and json.loads(lines[0])["label"] == "background"
+    assert outputs["empty"] == outputs["missing"] == outputs["blank"]

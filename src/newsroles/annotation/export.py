@@ -7,10 +7,11 @@ import hashlib
 from pathlib import Path
 
 from newsroles.annotation.formats import to_records, write_export
+from newsroles.annotation.merge import existing_gold
 from newsroles.annotation.select import select_for_annotation
 from newsroles.errors import NewsrolesError
 from newsroles.models.base import MANIFEST_FILE, resolve_model_dir
-from newsroles.schema import read_articles, read_gold
+from newsroles.schema import read_articles
 from newsroles.sentences import split_article
 
 
@@ -29,8 +30,7 @@ def export_batch(model: str | Path, articles_path, gold_path, select: str, n: in
     tagger = Tagger.load(model, sources=False)  # suggestions need labels only
     articles = read_articles(articles_path)
     by_id = {a.id: a for a in articles}
-    gold_docs = ({g.doc_id for g in read_gold(gold_path, by_id)} if Path(gold_path).exists()
-                 else set())
+    gold_docs = {g.doc_id for g in existing_gold(gold_path, by_id)}
     chosen = select_for_annotation(tagger.model, articles, gold_docs, tagger.split_config,
                                    select, n, seed)
     sentences = {d: [s.text for s in split_article(d, by_id[d].text,

@@ -35,6 +35,15 @@ class MergeReport:
                 "new_articles": len(self.new_articles)}
 
 
+def existing_gold(gold_path, articles: dict) -> list:
+    """The gold spans so far: none where the file is missing, empty or only blank lines
+    (how every annotation project starts), else read_gold's checked spans."""
+    path = Path(gold_path)
+    if not path.exists() or (path.is_file() and not path.read_bytes().strip()):
+        return []
+    return read_gold(path, articles)
+
+
 def _overlapping(existing: list, start: int, end: int):
     for g in existing:
         overlap = min(end, g.end) - max(start, g.start)
@@ -74,7 +83,7 @@ def _overlaps_in_file(grouped: dict) -> set[tuple]:
 def plan_merge(records: list[dict], articles_path, gold_path, splits_path=None) -> MergeReport:
     """Validate the records and decide what to import; writes nothing."""
     articles = {a.id: a for a in read_articles(articles_path)}
-    gold = read_gold(gold_path, articles) if Path(gold_path).exists() else []
+    gold = existing_gold(gold_path, articles)
     placed = set()
     if splits_path is not None and Path(splits_path).exists():
         placed = {d for ids in read_splits_file(splits_path).values() for d in ids}
@@ -149,6 +158,8 @@ def apply_merge(report: MergeReport, gold_path, splits_path, split: str, source:
         if doc_id not in placed:
             splits.setdefault(split, []).append(doc_id)
     old = gold_path.read_text(encoding="utf-8") if gold_path.exists() else ""
+    if not old.strip():  # an empty gold file starts as a missing one would
+        old = ""
     if old and not old.endswith("\n"):
         old += "\n"
     new = "".join(json.dumps({**r, "source": source}, ensure_ascii=False) + "\n"
