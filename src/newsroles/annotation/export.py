@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newsroles.annotation.formats import to_records, write_export
 from newsroles.annotation.merge import existing_gold
-from newsroles.annotation.select import select_for_annotation
+from newsroles.annotation.select import PER_ARTICLE, select_for_annotation
 from newsroles.errors import NewsrolesError
 from newsroles.models.base import MANIFEST_FILE, resolve_model_dir
 from newsroles.schema import read_articles
@@ -16,13 +16,16 @@ from newsroles.sentences import split_article
 
 
 def export_batch(model: str | Path, articles_path, gold_path, select: str, n: int, seed: int,
-                 output: str | Path) -> tuple[int, int, list[Path]]:
+                 output: str | Path, per_article: int = PER_ARTICLE
+                 ) -> tuple[int, int, list[Path], dict[str, int]]:
     """Choose `n` sentences from articles without gold; returns (sentences, articles, files
-    written)."""
+    written, skipped as not English news prose: reason -> count)."""
     from newsroles.tagger import Tagger
 
     if n < 1:
         raise NewsrolesError(f"-n must be at least 1, not {n}")
+    if per_article < 1:
+        raise NewsrolesError(f"--per-article must be at least 1, not {per_article}")
     out = Path(output)
     if out.suffix not in (".json", ".csv"):
         raise NewsrolesError("output must end in .json (Label Studio) or .csv (spreadsheet)",
@@ -32,11 +35,15 @@ def export_batch(model: str | Path, articles_path, gold_path, select: str, n: in
     by_id = {a.id: a for a in articles}
     gold_docs = {g.doc_id for g in existing_gold(gold_path, by_id)}
     chosen = select_for_annotation(tagger.model, articles, gold_docs, tagger.split_config,
-                                   select, n, seed)
+                                   select, n, seed, per_article)
+    skipped = chosen.attrs.get("skipped", {})
+    if chosen.empty:
+        raise NewsrolesError(f"no English news prose left to annotate ({sum(skipped.values())}"
+                             " unlabelled sentences skipped)")
     sentences = {d: [s.text for s in split_article(d, by_id[d].text,
                                                    tagger.split_config).sentences]
                  for d in set(chosen["doc_id"])}
     digest = hashlib.sha256((resolve_model_dir(model) / MANIFEST_FILE).read_bytes()).hexdigest()
     written = write_export(to_records(chosen, sentences), out,
                            f"{tagger.model.name}@{digest[:12]} ({select})")
-    return len(chosen), int(chosen["doc_id"].nunique()), written
+    return len(chosen), int(chosen["doc_id"].nunique()), written, skipped

@@ -1,8 +1,10 @@
 """Merge annotators' labels into the gold set: validate, never overwrite, append.
 
 Every record is checked against its article (the span must hold exactly the text the
-annotator saw) and the label set; one bad record stops the import before anything is
-written. A label that differs from an existing gold label for the same sentence, or two
+annotator saw), the label set and its annotator; any bad record stops the import before
+anything is written, and every bad record is reported (`BadRecords`), not only the first.
+Each imported gold record keeps who labelled it (`annotators`: Label Studio user ids, or
+the CSV's `annotator` column, or `--annotator`; an empty list where no one is named). A label that differs from an existing gold label for the same sentence, or two
 annotators of this file who disagree, is a conflict: reported, not imported. New
 articles join `split` (train by default: sentences a model chose are not a fair test).
 """
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsroles import LABELS
+from newsroles.annotation.formats import BadRecords
 from newsroles.errors import NewsrolesError
 from newsroles.gold import MIN_OVERLAP
 from newsroles.io import write_text
@@ -52,6 +55,20 @@ def _overlapping(existing: list, start: int, end: int):
     return None
 
 
+def _check_record(rec: dict, articles: dict) -> None:
+    """A record's article, span and label."""
+    article = articles.get(rec["doc_id"])
+    if article is None:
+        raise NewsrolesError(f"unknown article {rec['doc_id']!r}", rec["origin"])
+    _check_span(rec, article)
+    if rec["label"] is None:
+        return
+    if rec["label"] not in LABELS:
+        raise NewsrolesError(
+            f"unknown label {rec['label']!r} (expected one of {', '.join(LABELS)})",
+            rec["origin"])
+
+
 def _check_span(rec: dict, article) -> None:
     start, end = rec["start"], rec["end"]
     if not (0 <= start < end <= len(article.text)):
@@ -80,8 +97,11 @@ def _overlaps_in_file(grouped: dict) -> set[tuple]:
     return clash
 
 
-def plan_merge(records: list[dict], articles_path, gold_path, splits_path=None) -> MergeReport:
-    """Validate the records and decide what to import; writes nothing."""
+def plan_merge(records: list[dict], articles_path, gold_path, splits_path=None,
+               problems: list[str] = (), annotator: str | None = None) -> MergeReport:
+    """Validate the records and decide what to import; writes nothing. `problems`: lines
+    about records the reader could not read, reported with this check's own; `annotator`
+    names whoever labelled the records that name nobody."""
     articles = {a.id: a for a in read_articles(articles_path)}
     gold = existing_gold(gold_path, articles)
     placed = set()
@@ -92,19 +112,20 @@ def plan_merge(records: list[dict], articles_path, gold_path, splits_path=None) 
         by_doc[g.doc_id].append(g)
     report = MergeReport()
     grouped: dict[tuple, list[dict]] = defaultdict(list)
+    problems = list(problems)
     for rec in records:
-        article = articles.get(rec["doc_id"])
-        if article is None:
-            raise NewsrolesError(f"unknown article {rec['doc_id']!r}", rec["origin"])
-        _check_span(rec, article)
+        rec = {**rec, "annotator": rec.get("annotator") or annotator}
+        try:
+            _check_record(rec, articles)
+        except NewsrolesError as e:
+            problems.append(str(e))
+            continue
         if rec["label"] is None:
             report.unlabelled += 1
             continue
-        if rec["label"] not in LABELS:
-            raise NewsrolesError(
-                f"unknown label {rec['label']!r} (expected one of {', '.join(LABELS)})",
-                rec["origin"])
         grouped[(rec["doc_id"], rec["start"], rec["end"])].append(rec)
+    if problems:
+        raise BadRecords(problems)
     clash = _overlaps_in_file(grouped)
     in_gold: set[str] = set()
     for (doc_id, start, end), recs in grouped.items():
@@ -131,7 +152,10 @@ def plan_merge(records: list[dict], articles_path, gold_path, splits_path=None) 
                                          "origin": recs[0]["origin"]})
             continue
         notes = "; ".join(r["note"] for r in recs if r.get("note"))
-        report.imported.append({**base, "label": labels[0], **({"note": notes} if notes else {})})
+        report.imported.append({**base, "label": labels[0],
+                                "annotators": sorted({r["annotator"] for r in recs
+                                                      if r["annotator"]}),
+                                **({"note": notes} if notes else {})})
     # Articles to add to a split: new to the gold set, or already in gold without a split
     # (an earlier import whose splits file could not be written: this repairs it).
     if splits_path is not None:
