@@ -222,6 +222,10 @@ def test_learning_curve_benchmark_runs_on_tiny_data(tmp_path):
     full = df[df["size"] == df["size"].max()]  # with every sentence revealed, both agree
     assert full.groupby("seed")["dev_macro_f1"].nunique().max() == 1
     assert (out / "curve.png").stat().st_size > 0 and "| 12 |" in (out / "summary.md").read_text()
+    classes = df[[f"n_{label}" for label in ("quote", "attribution", "policy_statement",
+                                             "background")]]
+    assert (classes.sum(axis=1) == df["size"]).all()  # every revealed sentence, by gold class
+    assert "Gold classes of the revealed sentences" in (out / "summary.md").read_text()
 
 
 def test_empty_gold_file_is_a_missing_one(tmp_path, trained_run, loop_data):
