@@ -323,8 +323,9 @@ def test_spread_round_robin_over_classes_and_capped_articles():
 def test_choose_skips_non_prose_for_guided_strategies_only():
     from newsroles.annotation.select import choose
 
-    texts = ["((WN))  So what happened then?", "Le bilan est lourd, plusieurs policiers ont "
-             "perdu la vie.", "The council approved the budget on Monday.",
+    texts = ["((WN))  So what happened then?",
+             "Le bilan est lourd, plusieurs policiers ont perdu la vie.",
+             "The council approved the budget on Monday.",
              "Officials said the road would reopen.", "Image: Paul Budd."]
     proba = np.array([[0.3, 0.3, 0.2, 0.2], [0.3, 0.25, 0.25, 0.2], [0.5, 0.2, 0.2, 0.1],
                       [0.4, 0.4, 0.1, 0.1], [0.26, 0.25, 0.25, 0.24]])

@@ -1,12 +1,13 @@
 """Merge annotators' labels into the gold set: validate, never overwrite, append.
 
 Every record is checked against its article (the span must hold exactly the text the
-annotator saw), the label set and its annotator; any bad record stops the import before
-anything is written, and every bad record is reported (`BadRecords`), not only the first.
-Each imported gold record keeps who labelled it (`annotators`: Label Studio user ids, or
-the CSV's `annotator` column, or `--annotator`; an empty list where no one is named). A label that differs from an existing gold label for the same sentence, or two
-annotators of this file who disagree, is a conflict: reported, not imported. New
-articles join `split` (train by default: sentences a model chose are not a fair test).
+annotator saw) and the label set; any bad record stops the import before anything is
+written, and every bad record is reported (`BadRecords`), not only the first. Each
+imported gold record keeps who labelled it (`annotators`: Label Studio user ids, the
+CSV's `annotator` column, or `--annotator`; an empty list where no one is named). A label
+that differs from an existing gold label for the same sentence, or two annotators of this
+file who disagree, is a conflict: reported, not imported. New articles join `split`
+(train by default: sentences a model chose are not a fair test).
 """
 
 from __future__ import annotations

@@ -20,8 +20,8 @@ NOT_PROSE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("original-language quotation", r"^\W*\(\([a-z]{2,3}\)\)\s*\w+( language)?:"),
         ("speaker label", r"^\W*\(\([^()]{1,80}\)\)"),  # "((WN))  Tell us about ..."
         ("speaker label", r"^\s*(Q|A|Q\d+|A\d+|Question|Answer)\s*[:.)]\s"),
-        ("byline", r"^\W*(Interview(ed)?|Reported|Written|Compiled|Edited|Translated"
-                   r"|Photos?|Photographs?) by\b"),
+        ("byline", (r"^\W*(Interview(ed)?|Reported|Written|Compiled|Edited|Translated"
+                    r"|Photos?|Photographs?) by\b")),
         ("byline", r"^\s*By( [A-Z][\w.'-]*){1,4}\s*$"),
         ("byline", r"^\s*[—–]\s*\S"),  # "— Aparna Garg, Divisional Manager" under a quote
         ("image credit", r"^\s*Image:"),
