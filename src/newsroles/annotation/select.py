@@ -10,7 +10,7 @@ no gold label yet. Strategies:
 `uncertain` and `disagree` skip what is not English news prose (annotation/prose.py) and
 spread a batch (`spread`): round-robin over the model's predicted class, at most
 `per_article` sentences from one article, the strategy's order within each class, so that
-an hour of labels buys every class rather than 20 unsure `background`s of one interview.
+an hour of labels buys every class rather than 20 unsure `background`s.
 `random` stays a plain seeded sample: the baseline the learning curve measures against.
 """
 
