@@ -11,7 +11,7 @@ the remaining gold-train sentences, and reveals the gold labels of the next STEP
 only scored, never selected from; test is not touched.
 
     python benchmarks/learning_curve.py [--sizes 200 400 800 all] [--seeds 1 2 3]
-        [--initial 100] [--step 100] [--per-article 3]
+        [--initial 100] [--step 100] [--per-article 3] [--no-spread]
         [--out runs/benchmarks/learning_curve] [overrides...]
 
 Writes curve.csv (one row per strategy, size, seed, with the gold classes of the revealed
@@ -76,9 +76,21 @@ def dev_score(cfg, table, weak, votes, revealed: np.ndarray, pool: np.ndarray, s
     return macro_f1(table["gold_label"].to_numpy()[dev], pred), rest, proba, predicted
 
 
-def curve(cfg, table, weak, votes, strategy, sizes, seed, initial, step, per_article):
+def next_uncertain(proba, predicted, doc_ids, texts, k, per_article, spread=True):
+    """Rows (of the pool left) that `uncertain` reveals next: annotate export's choice, or
+    with spread=False only its prose filter (least confident first, no spreading)."""
+    from newsroles.annotation.select import choose, prose_rows, rank
+
+    if spread:
+        return choose(proba, predicted, doc_ids, texts, "uncertain", k,
+                      per_article=per_article)[0]
+    order = rank(proba, "uncertain")
+    return list(order[prose_rows(texts)[0][order]][:k])
+
+
+def curve(cfg, table, weak, votes, strategy, sizes, seed, initial, step, per_article,
+          spread=True):
     from newsroles import LABELS
-    from newsroles.annotation.select import choose
 
     pool = np.flatnonzero((table["split"] == "train").to_numpy() & table["gold_label"].notna())
     rng = np.random.default_rng(seed)
@@ -95,8 +107,8 @@ def curve(cfg, table, weak, votes, strategy, sizes, seed, initial, step, per_art
             if strategy == "uncertain":  # the current model ranks what is left
                 _, rest, proba, predicted = dev_score(cfg, table, weak, votes, revealed, pool,
                                                       seed)
-                picked, _ = choose(proba, predicted, doc_ids[rest], texts[rest], "uncertain",
-                                   k, per_article=per_article)
+                picked = next_uncertain(proba, predicted, doc_ids[rest], texts[rest], k,
+                                        per_article, spread)
                 if not picked:  # no English news prose left to reveal
                     break
                 chosen = rest[picked]
@@ -134,6 +146,9 @@ def main() -> None:
     ap.add_argument("--step", type=int, default=100)
     ap.add_argument("--per-article", type=int, default=None,
                     help="uncertain: cap per article in a step (default: annotate export's)")
+    ap.add_argument("--no-spread", action="store_true",
+                    help="uncertain: least confident prose first, not spread over classes "
+                         "and articles (to measure what the spreading costs or buys)")
     ap.add_argument("--out", default=str(ROOT / "runs/benchmarks/learning_curve"))
     ap.add_argument("overrides", nargs="*", help="Hydra overrides for the default config")
     args = ap.parse_args()
@@ -148,7 +163,7 @@ def main() -> None:
     for seed in args.seeds:
         for strategy in ("uncertain", "random"):
             rows += curve(cfg, table, weak, votes, strategy, sizes, seed, args.initial, args.step,
-                          per_article)
+                          per_article, spread=not args.no_spread)
     df = pd.DataFrame(rows)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -165,7 +180,9 @@ def main() -> None:
     (out / "summary.md").write_text(
         f"Gold-dev macro-F1, default model ({cfg.model.name}, train.source="
         f"{cfg.train.source.value}), initial {args.initial} random sentences, step "
-        f"{args.step}, at most {per_article} per article in an uncertain step; "
+        f"{args.step}; uncertain "
+        + ("not spread" if args.no_spread else f"spread, at most {per_article} per article")
+        + "; "
         f"{time.perf_counter() - t0:.0f} s.\n\n{text}")
     import matplotlib
 
