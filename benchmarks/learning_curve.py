@@ -77,15 +77,12 @@ def dev_score(cfg, table, weak, votes, revealed: np.ndarray, pool: np.ndarray, s
 
 
 def next_uncertain(proba, predicted, doc_ids, texts, k, per_article, spread=True):
-    """Rows (of the pool left) that `uncertain` reveals next: annotate export's choice, or
-    with spread=False only its prose filter (least confident first, no spreading)."""
-    from newsroles.annotation.select import choose, prose_rows, rank
+    """Rows (of the pool left) that `uncertain` reveals next: annotate export's choice
+    (spread=False: as `annotate export --no-spread`)."""
+    from newsroles.annotation.select import choose
 
-    if spread:
-        return choose(proba, predicted, doc_ids, texts, "uncertain", k,
-                      per_article=per_article)[0]
-    order = rank(proba, "uncertain")
-    return list(order[prose_rows(texts)[0][order]][:k])
+    return choose(proba, predicted, doc_ids, texts, "uncertain", k, per_article=per_article,
+                  spread_batch=spread)[0]
 
 
 def curve(cfg, table, weak, votes, strategy, sizes, seed, initial, step, per_article,

@@ -320,7 +320,7 @@ def test_spread_round_robin_over_classes_and_capped_articles():
         spread(order, predicted, doc_ids, n=3, per_article=0)
 
 
-def test_choose_skips_non_prose_for_guided_strategies_only():
+def test_choose_skips_non_prose_and_spreads_for_guided_strategies_only():
     from newsroles.annotation.select import choose
 
     texts = ["((WN))  So what happened then?",
@@ -336,3 +336,13 @@ def test_choose_skips_non_prose_for_guided_strategies_only():
     assert skipped == {"speaker label": 1, "not English": 1, "image credit": 1}
     rows, skipped = choose(proba, predicted, docs, texts, "random", n=5, seed=3)
     assert sorted(rows) == [0, 1, 2, 3, 4] and not skipped  # the baseline is left alone
+    # Three unsure backgrounds and a surer quote: spread, the quote comes second; not
+    # spread, the backgrounds fill the batch.
+    texts = [f"The council met on day {i} to discuss the budget." for i in range(4)]
+    proba = np.array([[0.3, 0.2, 0.2, 0.3], [0.31, 0.2, 0.19, 0.3], [0.32, 0.2, 0.18, 0.3],
+                      [0.9, 0.05, 0.03, 0.02]])
+    predicted = ["background", "background", "background", "quote"]
+    docs = ["a", "b", "c", "d"]
+    assert choose(proba, predicted, docs, texts, "uncertain", n=3)[0] == [0, 3, 1]
+    assert choose(proba, predicted, docs, texts, "uncertain", n=3,
+                  spread_batch=False)[0] == [0, 1, 2]

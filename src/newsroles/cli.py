@@ -381,6 +381,9 @@ def _annotate(argv: list[str]) -> None:
     exp.add_argument("--per-article", type=int, default=3,
                      help="uncertain/disagree: at most this many sentences of one article "
                           "while others remain (default 3)")
+    exp.add_argument("--no-spread", action="store_true",
+                     help="uncertain/disagree: least confident first over English prose, "
+                          "not spread over predicted classes and articles")
     imp = sub.add_parser("import", help="append annotators' labels to the gold set")
     imp.add_argument("file", help="Label Studio export (.json, JSON_MIN) or CSV (filled in)")
     imp.add_argument("--split", default="train", choices=("train", "dev", "test"),
@@ -405,7 +408,7 @@ def _annotate_export(args) -> None:
 
     n_chosen, n_articles, written, skipped = export_batch(
         args.model, args.articles, args.gold, args.select, args.n, args.seed, args.output,
-        args.per_article)
+        args.per_article, not args.no_spread)
     if skipped:
         reasons = ", ".join(f"{why} {count}" for why, count in
                             sorted(skipped.items(), key=lambda kv: -kv[1]))

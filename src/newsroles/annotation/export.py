@@ -16,8 +16,8 @@ from newsroles.sentences import split_article
 
 
 def export_batch(model: str | Path, articles_path, gold_path, select: str, n: int, seed: int,
-                 output: str | Path, per_article: int = PER_ARTICLE
-                 ) -> tuple[int, int, list[Path], dict[str, int]]:
+                 output: str | Path, per_article: int = PER_ARTICLE,
+                 spread_batch: bool = True) -> tuple[int, int, list[Path], dict[str, int]]:
     """Choose `n` sentences from articles without gold; returns (sentences, articles, files
     written, skipped as not English news prose: reason -> count)."""
     from newsroles.tagger import Tagger
@@ -35,7 +35,7 @@ def export_batch(model: str | Path, articles_path, gold_path, select: str, n: in
     by_id = {a.id: a for a in articles}
     gold_docs = {g.doc_id for g in existing_gold(gold_path, by_id)}
     chosen = select_for_annotation(tagger.model, articles, gold_docs, tagger.split_config,
-                                   select, n, seed, per_article)
+                                   select, n, seed, per_article, spread_batch)
     skipped = chosen.attrs.get("skipped", {})
     if chosen.empty:
         raise NewsrolesError(f"no English news prose left to annotate ({sum(skipped.values())}"

@@ -92,14 +92,18 @@ def prose_rows(texts: Sequence[str]) -> tuple[np.ndarray, Counter]:
 def choose(proba: np.ndarray, predicted: Sequence[str], doc_ids: Sequence[str],
            texts: Sequence[str], strategy: str, n: int, seed: int = 0,
            weak: np.ndarray | None = None, labels: Iterable[str] | None = None,
-           per_article: int = PER_ARTICLE) -> tuple[list[int], Counter]:
+           per_article: int = PER_ARTICLE, spread_batch: bool = True
+           ) -> tuple[list[int], Counter]:
     """The rows of a batch of n, in the order to show them, and the skipped rows' reasons
-    (empty for `random`)."""
+    (empty for `random`). spread_batch=False: the strategy's order over prose only."""
     order = rank(proba, strategy, seed, weak, labels)
     if strategy not in GUIDED:
         return [int(i) for i in order[:n]], Counter()
     prose, skipped = prose_rows(texts)
-    return spread(order[prose[order]], predicted, doc_ids, n, per_article), skipped
+    order = order[prose[order]]
+    if not spread_batch:
+        return [int(i) for i in order[:n]], skipped
+    return spread(order, predicted, doc_ids, n, per_article), skipped
 
 
 def candidate_sentences(articles, gold_docs: set[str], split_config) -> pd.DataFrame:
@@ -128,7 +132,8 @@ def weak_votes(table: pd.DataFrame) -> list[str | None]:
 
 def select_for_annotation(model, articles, gold_docs: set[str], split_config,
                           strategy: str, n: int, seed: int = 0,
-                          per_article: int = PER_ARTICLE) -> pd.DataFrame:
+                          per_article: int = PER_ARTICLE, spread_batch: bool = True
+                          ) -> pd.DataFrame:
     """The n sentences to annotate next, with the model's suggestion and confidence;
     `attrs["skipped"]`: why the sentences left out as not prose were (reason: count)."""
     table = candidate_sentences(articles, gold_docs, split_config)
@@ -138,7 +143,7 @@ def select_for_annotation(model, articles, gold_docs: set[str], split_config,
     predicted = [model.labels[i] for i in model.decide(proba)]
     weak = weak_votes(table) if strategy == "disagree" else None
     order, skipped = choose(proba, predicted, table["doc_id"].tolist(), table["text"].tolist(),
-                            strategy, n, seed, weak, model.labels, per_article)
+                            strategy, n, seed, weak, model.labels, per_article, spread_batch)
     order = np.asarray(order, dtype=int)
     chosen = table.iloc[order].reset_index(drop=True)
     chosen.attrs["skipped"] = dict(skipped)
