@@ -241,6 +241,8 @@ def test_empty_gold_file_is_a_missing_one(tmp_path, trained_run, loop_data):
                 "-o", str(out), "--articles", str(loop_data["articles"]), "--gold", str(gold))
         assert r.returncode == 0, r.stderr
         outputs[name] = out.read_text()
+        if content is None:
+            continue  # a missing gold file: the other import tests
         tasks = json.loads(outputs[name])
         # Import one labelled task into this gold file.
         tasks[0]["annotations"] = [{"completed_by": 7, "result": [
