@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from newsroles.errors import NewsrolesError
+
 # (why, pattern): the first that matches names the reason a sentence is skipped.
 NOT_PROSE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
     (why, re.compile(pattern)) for why, pattern in (
@@ -34,8 +36,11 @@ WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 @lru_cache(maxsize=1)
 def _identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
+    try:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    except ImportError:  # an environment made before it was a dependency
+        raise NewsrolesError("py3langid is not installed: pip install -e . (or pip install "
+                             "'py3langid>=0.4,<0.5')") from None
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
