@@ -1,6 +1,8 @@
 """What the annotation loop buys: gold-dev macro-F1 of the default model over the size of
 the gold-train set, when the sentences added are chosen by `uncertain` versus `random`
-(the same selection code as `newsroles annotate export`).
+(the same selection code as `newsroles annotate export`: `uncertain` skips what is not
+English news prose and spreads each step over predicted classes, at most PER_ARTICLE
+sentences of one article).
 
 A simulation on the gold set: every run starts from the same random INITIAL gold-train
 sentences (per seed); each step trains the default model (gold + weak labels for the rest,
@@ -9,9 +11,11 @@ the remaining gold-train sentences, and reveals the gold labels of the next STEP
 only scored, never selected from; test is not touched.
 
     python benchmarks/learning_curve.py [--sizes 200 400 800 all] [--seeds 1 2 3]
-        [--initial 100] [--step 100] [--out runs/benchmarks/learning_curve] [overrides...]
+        [--initial 100] [--step 100] [--per-article 3] [--no-spread]
+        [--out runs/benchmarks/learning_curve] [overrides...]
 
-Writes curve.csv (one row per strategy, size, seed), summary.md (mean ± sd) and curve.png.
+Writes curve.csv (one row per strategy, size, seed, with the gold classes of the revealed
+sentences), summary.md (mean ± sd; the classes revealed) and curve.png.
 """
 
 from __future__ import annotations
@@ -46,8 +50,8 @@ def load_table(overrides: list[str]):
 
 
 def dev_score(cfg, table, weak, votes, revealed: np.ndarray, pool: np.ndarray, seed: int):
-    """Train on the revealed gold-train rows (+ weak labels elsewhere); dev macro-F1 and
-    the model's probabilities on the unrevealed pool."""
+    """Train on the revealed gold-train rows (+ weak labels elsewhere); dev macro-F1, the
+    unrevealed pool, and the model's probabilities and predicted labels on it."""
     from omegaconf import OmegaConf
 
     from newsroles.evaluation import macro_f1
@@ -68,15 +72,27 @@ def dev_score(cfg, table, weak, votes, revealed: np.ndarray, pool: np.ndarray, s
     pred = model.predict(table.iloc[dev].reset_index(drop=True))
     rest = np.setdiff1d(pool, revealed)
     proba = model.predict_proba(table.iloc[rest].reset_index(drop=True)) if len(rest) else None
-    return macro_f1(table["gold_label"].to_numpy()[dev], pred), rest, proba
+    predicted = [model.labels[i] for i in model.decide(proba)] if len(rest) else []
+    return macro_f1(table["gold_label"].to_numpy()[dev], pred), rest, proba, predicted
 
 
-def curve(cfg, table, weak, votes, strategy, sizes, seed, initial, step):
-    from newsroles.annotation.select import rank
+def next_uncertain(proba, predicted, doc_ids, texts, k, per_article, spread=True):
+    """Rows (of the pool left) that `uncertain` reveals next: annotate export's choice
+    (spread=False: as `annotate export --no-spread`)."""
+    from newsroles.annotation.select import choose
+
+    return choose(proba, predicted, doc_ids, texts, "uncertain", k, per_article=per_article,
+                  spread_batch=spread)[0]
+
+
+def curve(cfg, table, weak, votes, strategy, sizes, seed, initial, step, per_article,
+          spread=True):
+    from newsroles import LABELS
 
     pool = np.flatnonzero((table["split"] == "train").to_numpy() & table["gold_label"].notna())
     rng = np.random.default_rng(seed)
     revealed = rng.choice(pool, size=min(initial, len(pool)), replace=False)
+    doc_ids, texts = table["doc_id"].to_numpy(), table["text"].to_numpy()
     rows = []
     for size in sizes:
         size = min(size, len(pool))
@@ -86,16 +102,37 @@ def curve(cfg, table, weak, votes, strategy, sizes, seed, initial, step):
             k = min(step, size - len(revealed))
             rest = np.setdiff1d(pool, revealed)
             if strategy == "uncertain":  # the current model ranks what is left
-                _, rest, proba = dev_score(cfg, table, weak, votes, revealed, pool, seed)
-                chosen = rest[rank(proba, "uncertain")[:k]]
+                _, rest, proba, predicted = dev_score(cfg, table, weak, votes, revealed, pool,
+                                                      seed)
+                picked = next_uncertain(proba, predicted, doc_ids[rest], texts[rest], k,
+                                        per_article, spread)
+                if not picked:  # no English news prose left to reveal
+                    break
+                chosen = rest[picked]
             else:  # random needs no model in between
                 chosen = rng.choice(rest, size=k, replace=False)
             revealed = np.concatenate([revealed, chosen])
-        score, _, _ = dev_score(cfg, table, weak, votes, revealed, pool, seed)
+        score, _, _, _ = dev_score(cfg, table, weak, votes, revealed, pool, seed)
+        classes = pd.Series(table["gold_label"].to_numpy()[revealed]).value_counts()
         rows.append({"strategy": strategy, "size": int(len(revealed)), "seed": seed,
-                     "dev_macro_f1": round(score, 4)})
+                     "dev_macro_f1": round(score, 4),
+                     **{f"n_{label}": int(classes.get(label, 0)) for label in LABELS}})
         print(rows[-1], file=sys.stderr, flush=True)
     return rows
+
+
+def classes_table(df: pd.DataFrame) -> str:
+    """Mean gold classes of the revealed sentences per size and strategy: what a batch buys."""
+    from newsroles import LABELS
+
+    cols = [f"n_{label}" for label in LABELS]
+    means = df.groupby(["size", "strategy"])[cols].mean().round(0).astype(int)
+    lines = ["", "Gold classes of the revealed sentences (mean over seeds):", "",
+             "| gold-train sentences | strategy | " + " | ".join(LABELS) + " |",
+             "|---:|---|" + "---:|" * len(LABELS)]
+    for (size, strategy), r in means.iterrows():
+        lines.append(f"| {size} | {strategy} | " + " | ".join(str(r[c]) for c in cols) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def main() -> None:
@@ -104,6 +141,11 @@ def main() -> None:
     ap.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
     ap.add_argument("--initial", type=int, default=100)
     ap.add_argument("--step", type=int, default=100)
+    ap.add_argument("--per-article", type=int, default=None,
+                    help="uncertain: cap per article in a step (default: annotate export's)")
+    ap.add_argument("--no-spread", action="store_true",
+                    help="uncertain: least confident prose first, not spread over classes "
+                         "and articles (to measure what the spreading costs or buys)")
     ap.add_argument("--out", default=str(ROOT / "runs/benchmarks/learning_curve"))
     ap.add_argument("overrides", nargs="*", help="Hydra overrides for the default config")
     args = ap.parse_args()
@@ -111,10 +153,14 @@ def main() -> None:
     cfg, table, weak, votes = load_table(args.overrides)
     n_pool = int(((table["split"] == "train") & table["gold_label"].notna()).sum())
     sizes = sorted({n_pool if s == "all" else min(int(s), n_pool) for s in args.sizes})
+    from newsroles.annotation.select import PER_ARTICLE
+
+    per_article = args.per_article or PER_ARTICLE
     rows = []
     for seed in args.seeds:
         for strategy in ("uncertain", "random"):
-            rows += curve(cfg, table, weak, votes, strategy, sizes, seed, args.initial, args.step)
+            rows += curve(cfg, table, weak, votes, strategy, sizes, seed, args.initial, args.step,
+                          per_article, spread=not args.no_spread)
     df = pd.DataFrame(rows)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -127,11 +173,14 @@ def main() -> None:
         lines.append(f"| {size} | {r[('mean', 'uncertain')]:.3f} ± {r[('std', 'uncertain')]:.3f}"
                      f" | {r[('mean', 'random')]:.3f} ± {r[('std', 'random')]:.3f}"
                      f" | {int(r[('count', 'random')])} |")
-    text = "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n" + classes_table(df)
     (out / "summary.md").write_text(
         f"Gold-dev macro-F1, default model ({cfg.model.name}, train.source="
         f"{cfg.train.source.value}), initial {args.initial} random sentences, step "
-        f"{args.step}; {time.perf_counter() - t0:.0f} s.\n\n{text}")
+        f"{args.step}; uncertain "
+        + ("not spread" if args.no_spread else f"spread, at most {per_article} per article")
+        + "; "
+        f"{time.perf_counter() - t0:.0f} s.\n\n{text}")
     import matplotlib
 
     matplotlib.use("Agg")

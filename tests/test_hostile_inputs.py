@@ -297,7 +297,7 @@ def test_bad_splits_files_are_one_line(tmp_path, data, content, needle):
 
 
 @pytest.mark.parametrize(("tasks", "needle"), [
-    ([1, 2], "task 1 is not an object (a JSON int)"),
+    ([1], "task 1 is not an object (a JSON int)"),  # several: tests/test_annotate.py
     ([{"data": {"doc_id": "x", "start": 0, "end": 3, "text": "abc"}, "annotations": "oops"}],
      "annotations must be a list of objects"),
     ([{"data": {"doc_id": "x", "start": 0, "end": 3, "text": "abc"},

@@ -437,11 +437,20 @@ def _annotate(argv: list[str]) -> None:
     exp.add_argument("-o", "--output", required=True,
                      help=".json (Label Studio tasks + labeling config) or .csv (spreadsheet)")
     exp.add_argument("--seed", type=int, default=0, help="for --select random")
+    exp.add_argument("--per-article", type=int, default=3,
+                     help="uncertain/disagree: at most this many sentences of one article "
+                          "while others remain (default 3)")
+    exp.add_argument("--no-spread", action="store_true",
+                     help="uncertain/disagree: least confident first over English prose, "
+                          "not spread over predicted classes and articles")
     imp = sub.add_parser("import", help="append annotators' labels to the gold set")
     imp.add_argument("file", help="Label Studio export (.json, JSON_MIN) or CSV (filled in)")
     imp.add_argument("--split", default="train", choices=("train", "dev", "test"),
                      help="split for articles new to the gold set (default train)")
     imp.add_argument("--dry-run", action="store_true", help="report only; write nothing")
+    imp.add_argument("--annotator", default=None,
+                     help="who labelled the records that name nobody (a CSV without an "
+                          "annotator column)")
     for p in (exp, imp):
         p.add_argument("--data", default=None, metavar="NAME",
                        help="the corpus (conf/data/NAME.yaml; default: the configured one, "
@@ -470,18 +479,32 @@ def _annotate_export(args) -> None:
     from newsroles.sentences import SplitConfig
 
     split_config = SplitConfig(**OmegaConf.to_container(args.sentences, resolve=True))
-    n_chosen, n_articles, written = export_batch(
+    n_chosen, n_articles, written, skipped = export_batch(
         args.model, args.articles, args.gold, args.select, args.n, args.seed, args.output,
-        split_config)
+        split_config, args.per_article, not args.no_spread)
+    if skipped:
+        reasons = ", ".join(f"{why} {count}" for why, count in
+                            sorted(skipped.items(), key=lambda kv: -kv[1]))
+        print(f"left out {sum(skipped.values())} unlabelled sentences that are not English "
+              f"news prose ({reasons})", file=sys.stderr)
     print(f"{n_chosen} sentences ({args.select}) from {n_articles} "
           f"articles -> {', '.join(map(str, written))}", file=sys.stderr)
 
 
 def _annotate_import(args) -> None:
-    from newsroles.annotation.formats import read_labelled
+    from newsroles.annotation.formats import BadRecords, read_labelled
     from newsroles.annotation.merge import apply_merge, plan_merge
 
-    report = plan_merge(read_labelled(args.file), args.articles, args.gold, args.splits)
+    records, problems = read_labelled(args.file)
+    try:
+        report = plan_merge(records, args.articles, args.gold, args.splits, problems,
+                            args.annotator)
+    except BadRecords as e:  # every bad record, one line each, then the verdict
+        if len(e.problems) == 1:
+            _fail(e.problems[0])
+        for line in e.problems:
+            print(f"newsroles: error: {line}", file=sys.stderr)
+        _fail(f"{args.file}: {e}")
     for c in report.conflicts:  # one line each: reported, never imported
         gold = f" vs gold {c['gold']}" if c["gold"] else ""
         print(f"conflict: {c['origin']}: {c['doc_id']} {c['start']}-{c['end']}: "

@@ -6,8 +6,9 @@ project, or a plain CSV with an empty `label` column for a spreadsheet.
 
 Back: Label Studio's JSON export (full, with `annotations`), its JSON_MIN or CSV export,
 or our CSV filled in. Every format comes back as the same records: doc_id, start, end,
-text, label (None where not labelled), note, annotator, and where it came from (`origin`,
-for error messages).
+text, label (None where not labelled), note, annotator (Label Studio's `completed_by`
+user id, or the CSV's `annotator` column, as text), and where it came from (`origin`, for
+error messages). A bad record does not stop the reading: every one is reported (`BadRecords`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ from newsroles.errors import NewsrolesError
 
 FROM_NAME, TO_NAME, NOTE_NAME = "label", "text", "note"
 CSV_COLUMNS = ["doc_id", "start", "end", "context_before", "text", "context_after",
-               "suggestion", "confidence", "label", "note"]
+               "suggestion", "confidence", "label", "note", "annotator"]
+
+
+class BadRecords(NewsrolesError):
+    """Several bad records of one import, each a line naming its file and line or task."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__(f"{len(self.problems)} bad record(s); nothing was written")
 
 
 def labeling_config(labels=LABELS) -> str:
@@ -94,7 +103,7 @@ def write_export(records: list[dict], path: Path, model_version: str) -> list[Pa
         write_text(config, labeling_config())
         return [path, config]
     if path.suffix == ".csv":
-        rows = [{**r, "label": "", "note": ""} for r in records]
+        rows = [{**r, "label": "", "note": "", "annotator": ""} for r in records]
         write_text(path, pd.DataFrame(rows, columns=CSV_COLUMNS).to_csv(index=False))
         return [path]
     raise NewsrolesError("output must end in .json (Label Studio) or .csv (spreadsheet)", path)
@@ -145,41 +154,63 @@ def _choice(result, origin: str) -> tuple[str | None, str]:
     return label, note
 
 
-def _from_label_studio_json(tasks: list, path: Path) -> list[dict]:
-    out = []
+def _annotator(value) -> str | None:
+    """Who labelled it, as text: Label Studio's user id (an int, or an object with an id or
+    email in some versions) or a CSV cell; None where nobody is named."""
+    if isinstance(value, dict):
+        value = value.get("email") or value.get("id")
+    if value is None or isinstance(value, bool):
+        return None
+    return str(value).strip() or None
+
+
+def _from_label_studio_json(tasks: list, path: Path) -> tuple[list[dict], list[str]]:
+    out, problems = [], []
     for n, task in enumerate(tasks, 1):
         if not isinstance(task, dict):
-            raise NewsrolesError(f"task {n} is not an object (a JSON {type(task).__name__})", path)
+            problems.append(f"{path}: task {n} is not an object (a JSON {type(task).__name__})")
+            continue
         origin = f"{path}: task {task.get('id', n)}"
-        if "data" in task:  # full JSON export: one record per (non-cancelled) annotation
-            doc_id, start, end, text = _span(task["data"], origin)
-            annotations = task.get("annotations", [])
-            if not isinstance(annotations, list) or not all(isinstance(a, dict)
-                                                            for a in annotations):
-                raise NewsrolesError("annotations must be a list of objects", origin)
-            annotations = [a for a in annotations if not a.get("was_cancelled")]
-            if not annotations:
-                out.append(dict(doc_id=doc_id, start=start, end=end, text=text, label=None,
-                                note="", annotator=None, origin=origin))
-            for a in annotations:
-                label, note = _choice(a.get("result"), origin)
-                out.append(dict(doc_id=doc_id, start=start, end=end, text=text, label=label,
-                                note=note, annotator=a.get("completed_by"), origin=origin))
-        else:  # JSON_MIN: data fields and control values side by side
-            doc_id, start, end, text = _span(task, origin)
-            label = task.get(FROM_NAME)
-            if isinstance(label, dict):
-                label = (label.get("choices") or [None])[0]
-            if label is not None and not isinstance(label, str):
-                raise NewsrolesError(f"a label must be a string, not {label!r}", origin)
-            out.append(dict(doc_id=doc_id, start=start, end=end, text=text,
-                            label=label or None, note=str(task.get(NOTE_NAME) or ""),
-                            annotator=task.get("annotator"), origin=origin))
+        try:
+            out.extend(_task_records(task, origin))
+        except NewsrolesError as e:
+            problems.append(str(e))
+    return out, problems
+
+
+def _task_records(task: dict, origin: str) -> list[dict]:
+    """The records of one exported task: one per (non-cancelled) annotation."""
+    out = []
+    if "data" in task:  # full JSON export: one record per (non-cancelled) annotation
+        doc_id, start, end, text = _span(task["data"], origin)
+        annotations = task.get("annotations", [])
+        if not isinstance(annotations, list) or not all(isinstance(a, dict)
+                                                        for a in annotations):
+            raise NewsrolesError("annotations must be a list of objects", origin)
+        annotations = [a for a in annotations if not a.get("was_cancelled")]
+        if not annotations:
+            out.append(dict(doc_id=doc_id, start=start, end=end, text=text, label=None,
+                            note="", annotator=None, origin=origin))
+        for a in annotations:
+            label, note = _choice(a.get("result"), origin)
+            out.append(dict(doc_id=doc_id, start=start, end=end, text=text, label=label,
+                            note=note, annotator=_annotator(a.get("completed_by")),
+                            origin=origin))
+    else:  # JSON_MIN: data fields and control values side by side
+        doc_id, start, end, text = _span(task, origin)
+        label = task.get(FROM_NAME)
+        if isinstance(label, dict):
+            label = (label.get("choices") or [None])[0]
+        if label is not None and not isinstance(label, str):
+            raise NewsrolesError(f"a label must be a string, not {label!r}", origin)
+        out.append(dict(doc_id=doc_id, start=start, end=end, text=text,
+                        label=label or None, note=str(task.get(NOTE_NAME) or ""),
+                        annotator=_annotator(task.get("annotator")), origin=origin))
     return out
 
 
-def _from_csv(path: Path) -> list[dict]:
-    out = []
+def _from_csv(path: Path) -> tuple[list[dict], list[str]]:
+    out, problems = [], []
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
         if not reader.fieldnames or not {"doc_id", "start", "end", "text", FROM_NAME} <= set(
@@ -187,16 +218,22 @@ def _from_csv(path: Path) -> list[dict]:
             raise NewsrolesError("CSV needs the columns doc_id, start, end, text, label", path)
         for lineno, row in enumerate(reader, 2):
             origin = f"{path}:{lineno}"
-            doc_id, start, end, text = _span(row, origin)
+            try:
+                doc_id, start, end, text = _span(row, origin)
+            except NewsrolesError as e:
+                problems.append(str(e))
+                continue
             label = (row.get(FROM_NAME) or "").strip() or None
             out.append(dict(doc_id=doc_id, start=start, end=end, text=text, label=label,
                             note=(row.get(NOTE_NAME) or "").strip(),
-                            annotator=row.get("annotator") or None, origin=origin))
-    return out
+                            annotator=_annotator(row.get("annotator")), origin=origin))
+    return out, problems
 
 
-def read_labelled(path: str | Path) -> list[dict]:
-    """Records from a Label Studio export (JSON, JSON_MIN, CSV) or our filled-in CSV."""
+def read_labelled(path: str | Path) -> tuple[list[dict], list[str]]:
+    """Records from a Label Studio export (JSON, JSON_MIN, CSV) or our filled-in CSV, and
+    one line per record that could not be read (the file's shape as a whole is checked
+    at once: an error)."""
     path = Path(path)
     if not path.is_file():
         raise NewsrolesError("file not found", path)

@@ -1,10 +1,13 @@
 """Merge annotators' labels into the gold set: validate, never overwrite, append.
 
 Every record is checked against its article (the span must hold exactly the text the
-annotator saw) and the label set; one bad record stops the import before anything is
-written. A label that differs from an existing gold label for the same sentence, or two
-annotators of this file who disagree, is a conflict: reported, not imported. New
-articles join `split` (train by default: sentences a model chose are not a fair test).
+annotator saw) and the label set; any bad record stops the import before anything is
+written, and every bad record is reported (`BadRecords`), not only the first. Each
+imported gold record keeps who labelled it (`annotators`: Label Studio user ids, the
+CSV's `annotator` column, or `--annotator`; an empty list where no one is named). A label
+that differs from an existing gold label for the same sentence, or two annotators of this
+file who disagree, is a conflict: reported, not imported. New articles join `split`
+(train by default: sentences a model chose are not a fair test).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsroles import LABELS
+from newsroles.annotation.formats import BadRecords
 from newsroles.errors import NewsrolesError
 from newsroles.gold import MIN_OVERLAP
 from newsroles.io import write_text
@@ -35,12 +39,35 @@ class MergeReport:
                 "new_articles": len(self.new_articles)}
 
 
+def existing_gold(gold_path, articles: dict) -> list:
+    """The gold spans so far: none where the file is missing, empty or only blank lines
+    (how every annotation project starts), else read_gold's checked spans."""
+    path = Path(gold_path)
+    if not path.exists() or (path.is_file() and not path.read_bytes().strip()):
+        return []
+    return read_gold(path, articles)
+
+
 def _overlapping(existing: list, start: int, end: int):
     for g in existing:
         overlap = min(end, g.end) - max(start, g.start)
         if overlap > 0 and overlap >= MIN_OVERLAP * max(end - start, g.end - g.start):
             return g
     return None
+
+
+def _check_record(rec: dict, articles: dict) -> None:
+    """A record's article, span and label."""
+    article = articles.get(rec["doc_id"])
+    if article is None:
+        raise NewsrolesError(f"unknown article {rec['doc_id']!r}", rec["origin"])
+    _check_span(rec, article)
+    if rec["label"] is None:
+        return
+    if rec["label"] not in LABELS:
+        raise NewsrolesError(
+            f"unknown label {rec['label']!r} (expected one of {', '.join(LABELS)})",
+            rec["origin"])
 
 
 def _check_span(rec: dict, article) -> None:
@@ -71,10 +98,13 @@ def _overlaps_in_file(grouped: dict) -> set[tuple]:
     return clash
 
 
-def plan_merge(records: list[dict], articles_path, gold_path, splits_path=None) -> MergeReport:
-    """Validate the records and decide what to import; writes nothing."""
+def plan_merge(records: list[dict], articles_path, gold_path, splits_path=None,
+               problems: list[str] = (), annotator: str | None = None) -> MergeReport:
+    """Validate the records and decide what to import; writes nothing. `problems`: lines
+    about records the reader could not read, reported with this check's own; `annotator`
+    names whoever labelled the records that name nobody."""
     articles = {a.id: a for a in read_articles(articles_path)}
-    gold = read_gold(gold_path, articles) if Path(gold_path).exists() else []
+    gold = existing_gold(gold_path, articles)
     placed = set()
     if splits_path is not None and Path(splits_path).exists():
         placed = {d for ids in read_splits_file(splits_path).values() for d in ids}
@@ -83,19 +113,20 @@ def plan_merge(records: list[dict], articles_path, gold_path, splits_path=None) 
         by_doc[g.doc_id].append(g)
     report = MergeReport()
     grouped: dict[tuple, list[dict]] = defaultdict(list)
+    problems = list(problems)
     for rec in records:
-        article = articles.get(rec["doc_id"])
-        if article is None:
-            raise NewsrolesError(f"unknown article {rec['doc_id']!r}", rec["origin"])
-        _check_span(rec, article)
+        rec = {**rec, "annotator": rec.get("annotator") or annotator}
+        try:
+            _check_record(rec, articles)
+        except NewsrolesError as e:
+            problems.append(str(e))
+            continue
         if rec["label"] is None:
             report.unlabelled += 1
             continue
-        if rec["label"] not in LABELS:
-            raise NewsrolesError(
-                f"unknown label {rec['label']!r} (expected one of {', '.join(LABELS)})",
-                rec["origin"])
         grouped[(rec["doc_id"], rec["start"], rec["end"])].append(rec)
+    if problems:
+        raise BadRecords(problems)
     clash = _overlaps_in_file(grouped)
     in_gold: set[str] = set()
     for (doc_id, start, end), recs in grouped.items():
@@ -122,7 +153,10 @@ def plan_merge(records: list[dict], articles_path, gold_path, splits_path=None) 
                                          "origin": recs[0]["origin"]})
             continue
         notes = "; ".join(r["note"] for r in recs if r.get("note"))
-        report.imported.append({**base, "label": labels[0], **({"note": notes} if notes else {})})
+        report.imported.append({**base, "label": labels[0],
+                                "annotators": sorted({r["annotator"] for r in recs
+                                                      if r["annotator"]}),
+                                **({"note": notes} if notes else {})})
     # Articles to add to a split: new to the gold set, or already in gold without a split
     # (an earlier import whose splits file could not be written: this repairs it).
     if splits_path is not None:
@@ -149,6 +183,8 @@ def apply_merge(report: MergeReport, gold_path, splits_path, split: str, source:
         if doc_id not in placed:
             splits.setdefault(split, []).append(doc_id)
     old = gold_path.read_text(encoding="utf-8") if gold_path.exists() else ""
+    if not old.strip():  # an empty gold file starts as a missing one would
+        old = ""
     if old and not old.endswith("\n"):
         old += "\n"
     new = "".join(json.dumps({**r, "source": source}, ensure_ascii=False) + "\n"
