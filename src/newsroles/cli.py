@@ -3,6 +3,7 @@
 Hydra tasks (config-driven, one run directory each):
     newsroles run [overrides]          prepare, gold, parse -> label -> train -> evaluate
     newsroles prepare|label|train|evaluate [overrides]
+    newsroles run --from-search SWEEP [overrides]   a search's best settings, scored on test
 Plain subcommands:
     newsroles rerun RUN [overrides]    the same run again, from its saved overrides
     newsroles tag MODEL INPUT... [-o OUTPUT] [--format jsonl|csv|parquet|html]
@@ -36,8 +37,9 @@ def _fail(message: str, code: int = 2) -> None:
 # --- Hydra tasks --------------------------------------------------------------------------
 
 
-def _task_main(task: str, args: list[str]) -> list[Path]:
-    """Run a Hydra task; returns the run directories it made."""
+def _task_main(task: str, args: list[str], before_job=None) -> list[Path]:
+    """Run a Hydra task; returns the run directories it made. `before_job(run_dir)`, if
+    given, runs as each job starts."""
     import hydra
 
     from newsroles.project import check_overrides, register
@@ -55,6 +57,8 @@ def _task_main(task: str, args: list[str]) -> list[Path]:
         from hydra.core.hydra_config import HydraConfig
 
         made.append(Path(HydraConfig.get().runtime.output_dir))
+        if before_job is not None:
+            before_job(made[-1])
         return _hydra_job(cfg, task)
 
     sys.argv = [f"newsroles {task}", *args, f"stage={task}"]
@@ -92,6 +96,35 @@ def _hydra_job(cfg, task: str) -> float | None:
         print(line)
     print(run_dir, flush=True)
     return value
+
+
+# --- run --from-search ------------------------------------------------------------------
+
+
+def _from_search_wanted(args: list[str]) -> bool:
+    return any(a == "--from-search" or a.startswith("--from-search=") for a in args)
+
+
+def _run_from_search(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(
+        prog="newsroles run --from-search",
+        description="Train the best settings of a hyperparameter search (rounded to three "
+                    "significant digits) on the search's own data and model, and score them "
+                    "on test like any run.")
+    parser.add_argument("--from-search", required=True, metavar="SWEEP_DIR",
+                        help="the sweep folder of `newsroles run -m hparams_search=NAME`")
+    args, rest = parser.parse_known_args(argv)
+    from newsroles import sweeps
+    from newsroles.project import register
+
+    flags = [a for a in rest if a.startswith("-")]
+    settings = sweeps.search_settings(args.from_search, register(),
+                                      [a for a in rest if not a.startswith("-")])
+    print(sweeps.describe(settings), file=sys.stderr)
+    for line in sweeps.config_differences(register(), settings)[:5]:
+        print(f"newsroles: warning: differs from the best trial: {line}", file=sys.stderr)
+    _task_main("run", [*flags, *settings.overrides],
+               before_job=lambda run_dir: sweeps.record_search(run_dir, settings))
 
 
 # --- rerun --------------------------------------------------------------------------------
@@ -438,7 +471,9 @@ def main(argv: list[str] | None = None) -> None:
         return
     cmd, rest = argv[0], argv[1:]
     try:
-        if cmd in HYDRA_TASKS:
+        if cmd == "run" and _from_search_wanted(rest):
+            _run_from_search(rest)
+        elif cmd in HYDRA_TASKS:
             _task_main(cmd, rest)
         elif cmd == "tag":
             _tag(rest)
