@@ -107,7 +107,7 @@ def _from_search_wanted(args: list[str]) -> bool:
 
 def _run_from_search(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(
-        prog="newsroles run --from-search",
+        prog="newsroles run",
         description="Train the best settings of a hyperparameter search (rounded to three "
                     "significant digits) on the search's own data and model, and score them "
                     "on test like any run.")

@@ -268,6 +268,9 @@ def config_differences(conf: Path, settings: SearchSettings) -> list[str]:
     """Where the final run's config differs from the best trial's beyond what should:
     the split scored, the run name and the rounded searched values (e.g. a default that
     changed since the search)."""
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
     from newsroles.reproduce import config_drift
 
     if settings.best_trial is None or not (settings.best_trial / "config.yaml").exists():
@@ -275,7 +278,10 @@ def config_differences(conf: Path, settings: SearchSettings) -> list[str]:
     given = [override_key(o) for o in settings.extra]  # the user's own changes
     expected = ("eval.split:", "run_name:", *(f"{k}:" for k in settings.best_params),
                 *(f"{k}:" for k in given), *(f"{k}." for k in given))
-    drift = config_drift(conf, settings.best_trial, [*settings.overrides, "stage=run"])
+    try:
+        drift = config_drift(conf, settings.best_trial, [*settings.overrides, "stage=run"])
+    except (HydraException, OmegaConfBaseException, ValueError):
+        return []  # a bad or sweeping override: the run's own check says what is wrong
     return [d for d in drift if not d.startswith(expected)]
 
 
