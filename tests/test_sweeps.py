@@ -17,6 +17,7 @@ from conftest import ROOT, cli, fixture_overrides
 from newsroles import sweeps
 from newsroles.crossval import RESERVED, cv_splits
 from newsroles.errors import NewsrolesError
+from newsroles.runs import load_run
 
 # A search of the linear model quick enough for a test: gold labels only, no parse features.
 QUICK_LINEAR = ["train.source=gold", "model.lf_parse=false"]
@@ -160,6 +161,7 @@ def test_from_search_trains_the_rounded_best_settings_and_scores_test(linear_sea
     assert set(preds["doc_id"]) == {"court_ruling", "museum_fire"}
     record = json.loads((run / "from_search.json").read_text())
     assert record["sweep"] == str(sweep.resolve()) and record["best_params"] == best["best_params"]
+    assert load_run(run)["from_search"] == str(sweep.resolve())
     show = cli("runs", "show", str(run))
     assert f"settings from the search {sweep.resolve()}" in show.stdout
 
@@ -196,7 +198,7 @@ def test_job_names_stay_unique_across_sweeps_and_from_search_keeps_the_model(tmp
     names = pd.read_csv(io.StringIO(listed.stdout))["run"]
     assert len(names) == 2 and names.is_unique
     assert all("_job0_rules_search" in n for n in names)
-    first = sorted((runs / "multirun").iterdir())[0]
+    first = min((runs / "multirun").iterdir())
     out = cli("run", "--from-search", str(first))
     assert out.returncode == 0, out.stderr[-3000:]
     assert "running: newsroles run model=rules " in out.stderr
@@ -209,7 +211,10 @@ def test_job_names_stay_unique_across_sweeps_and_from_search_keeps_the_model(tmp
 def test_from_search_refuses_what_is_not_a_search(linear_search, tiny_sweep, tmp_path):
     sweep, _ = linear_search
     (tmp_path / "empty").mkdir()
+    shutil.copytree(_jobs(sweep)[0], tmp_path / "not_hydra" / "job",
+                    ignore=shutil.ignore_patterns(".hydra", "model", "labeling"))
     cases = {
+        tmp_path / "not_hydra": "not a sweep folder (job has no .hydra/hydra.yaml",
         tmp_path / "missing": "not a sweep folder (no such folder)",
         tmp_path / "empty": "not a sweep folder (no job run directories",
         _jobs(sweep)[0]: "a run directory, not a sweep folder",

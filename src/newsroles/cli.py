@@ -117,11 +117,12 @@ def _run_from_search(argv: list[str]) -> None:
     from newsroles import sweeps
     from newsroles.project import register
 
-    flags = [a for a in rest if a.startswith("-")]
-    settings = sweeps.search_settings(args.from_search, register(),
+    conf = register()
+    flags = [a for a in rest if a.startswith("-")]  # -m, --cfg job, ... go on to Hydra
+    settings = sweeps.search_settings(args.from_search, conf,
                                       [a for a in rest if not a.startswith("-")])
     print(sweeps.describe(settings), file=sys.stderr)
-    for line in sweeps.config_differences(register(), settings)[:5]:
+    for line in sweeps.config_differences(conf, settings)[:5]:
         print(f"newsroles: warning: differs from the best trial: {line}", file=sys.stderr)
     _task_main("run", [*flags, *settings.overrides],
                before_job=lambda run_dir: sweeps.record_search(run_dir, settings))

@@ -199,6 +199,9 @@ def _check_is_search(sweep_dir: Path, jobs: list[Path]) -> dict:
         raise NewsrolesError("not a sweep folder (no job run directories in it; a search is "
                              "made by `newsroles run -m hparams_search=NAME`)", sweep_dir)
     hydra = _hydra_yaml(jobs[0])
+    if not hydra:
+        raise NewsrolesError(f"not a sweep folder ({jobs[0].name} has no .hydra/hydra.yaml: "
+                             "its runs were not made by a Hydra sweep)", sweep_dir)
     sweeper = str((hydra.get("sweeper") or {}).get("_target_", ""))
     if "optuna" not in sweeper.lower():
         raise NewsrolesError(
@@ -214,11 +217,12 @@ def _check_is_search(sweep_dir: Path, jobs: list[Path]) -> dict:
 def _best(sweep_dir: Path, jobs: list[Path], hydra: dict):
     """(best params, best value, best trial or None, whether the search finished)."""
     results = _yaml(sweep_dir / RESULTS_YAML)
-    searched = set((hydra["sweeper"].get("params") or {}))
-    if isinstance(results, dict) and isinstance(results.get("best_params"), dict):
+    searched = set(hydra["sweeper"].get("params") or {})
+    if isinstance(results, dict) and isinstance(results.get("best_params"), dict) \
+            and isinstance(results.get("best_value"), (int, float)):
         params = results["best_params"]
         matching = [j for j in jobs if _trial_params(j, params) == params]
-        return params, results.get("best_value"), (matching[0] if matching else None), True
+        return params, results["best_value"], (matching[0] if matching else None), True
     scored = [(v, j) for j in jobs if (v := _trial_value(j)) is not None]
     if not scored:
         raise NewsrolesError(f"no finished trials ({len(jobs)} job(s), none completed with a "
