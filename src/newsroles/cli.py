@@ -3,7 +3,6 @@
 Hydra tasks (config-driven, one run directory each):
     newsroles run [overrides]          prepare, gold, parse -> label -> train -> evaluate
     newsroles prepare|label|train|evaluate [overrides]
-    newsroles run --from-search SWEEP [overrides]   a search's best settings, scored on test
 Plain subcommands:
     newsroles rerun RUN [overrides]    the same run again, from its saved overrides
     newsroles tag MODEL INPUT... [-o OUTPUT] [--format jsonl|csv|parquet|html]
