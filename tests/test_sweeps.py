@@ -166,6 +166,18 @@ def test_from_search_trains_the_rounded_best_settings_and_scores_test(linear_sea
     assert f"settings from the search {sweep.resolve()}" in show.stdout
 
 
+def test_from_search_passes_hydra_flags_on_in_order(linear_search):
+    """`--cfg job` prints the composed config (its value stays after its flag); no run."""
+    sweep, _ = linear_search
+    before = sorted(sweep.parents[1].iterdir())
+    out = cli("run", "--from-search", str(sweep), "--cfg", "job", "seed=5")
+    assert out.returncode == 0, out.stderr[-3000:]
+    cfg = yaml.safe_load(out.stdout)
+    c = yaml.safe_load((sweep / "optimization_results.yaml").read_text())["best_params"]["model.C"]
+    assert cfg["seed"] == 5 and cfg["model"]["C"] == float(f"{c:.3g}")
+    assert sorted(sweep.parents[1].iterdir()) == before
+
+
 def test_from_search_reads_a_search_that_stopped_early(linear_search, tmp_path):
     """No optimization_results.yaml (the search was stopped): the best finished trial."""
     sweep, _ = linear_search

@@ -117,9 +117,12 @@ def _run_from_search(argv: list[str]) -> None:
     from newsroles.project import register
 
     conf = register()
-    flags = [a for a in rest if a.startswith("-")]  # -m, --cfg job, ... go on to Hydra
+    # key=value, +key=value, ~key: overrides; the rest (-m, --cfg job, ...) goes on to
+    # Hydra in its order, a flag's value after its flag.
+    is_override = [not a.startswith("-") and ("=" in a or a.startswith("~")) for a in rest]
+    flags = [a for a, o in zip(rest, is_override) if not o]
     settings = sweeps.search_settings(args.from_search, conf,
-                                      [a for a in rest if not a.startswith("-")])
+                                      [a for a, o in zip(rest, is_override) if o])
     print(sweeps.describe(settings), file=sys.stderr)
     for line in sweeps.config_differences(conf, settings)[:5]:
         print(f"newsroles: warning: differs from the best trial: {line}", file=sys.stderr)
