@@ -136,13 +136,14 @@ class SearchSettings:
     best_value: float
     best_trial: Path | None  # the job that scored best_value (None if it cannot be told)
     finished: bool  # False: the search stopped early; the best finished trial is used
+    split: str = "dev"  # the split the trials were scored on
     overrides: list[str] = field(default_factory=list)  # what the run is started with
     extra: list[str] = field(default_factory=list)  # the user's, on top (in overrides too)
 
     def record(self) -> dict:
         return {"sweep": str(self.sweep.resolve()),
                 "best_trial": self.best_trial and self.best_trial.name,
-                "best_value": self.best_value, "metric": "macro_f1 on dev",
+                "best_value": self.best_value, "metric": f"macro_f1 on {self.split}",
                 "search_finished": self.finished, "best_params": self.best_params,
                 "overrides": self.overrides}
 
@@ -184,6 +185,16 @@ def _trial_value(run_dir: Path) -> float | None:
         return json.loads((run_dir / "metrics.json").read_text())["macro_f1"]
     except (OSError, ValueError, KeyError):
         return None
+
+
+def _scored_split(trial: Path | None) -> str:
+    """The split a trial was scored on (the search files say dev)."""
+    import json
+
+    try:
+        return json.loads((trial / "metrics.json").read_text())["split"]
+    except (TypeError, OSError, ValueError, KeyError):
+        return "dev"
 
 
 def _check_is_search(sweep_dir: Path, jobs: list[Path]) -> dict:
@@ -264,8 +275,8 @@ def search_settings(sweep_dir: str | Path, conf: Path, extra: list[str] = ()) ->
     best = [f"{k}={override_value(round_value(v))}" for k, v in params.items()]
     replaced = {override_key(o) for o in extra}
     overrides = [o for o in [*groups, *base, *best] if override_key(o) not in replaced]
-    return SearchSettings(sweep_dir, params, value, trial, finished, [*overrides, *extra],
-                          list(extra))
+    return SearchSettings(sweep_dir, params, value, trial, finished, _scored_split(trial),
+                          [*overrides, *extra], list(extra))
 
 
 def config_differences(conf: Path, settings: SearchSettings) -> list[str]:
@@ -293,7 +304,7 @@ def describe(settings: SearchSettings) -> str:
     """Two lines for the terminal: where the settings come from, and the command run."""
     trial = settings.best_trial.name if settings.best_trial else "a trial"
     state = "" if settings.finished else " (the search did not finish: best finished trial)"
-    return (f"settings from the search {settings.sweep}: {trial}, dev macro-F1 "
+    return (f"settings from the search {settings.sweep}: {trial}, {settings.split} macro-F1 "
             f"{settings.best_value:.3f}{state}\n"
             f"running: {shlex.join(['newsroles', 'run', *settings.overrides])}")
 
@@ -344,10 +355,19 @@ class SweepSummary(Callback):
         console = Console(file=sys.stderr, width=None if sys.stderr.isatty() else 160)
         console.print(rich_table(df, cols, title=f"sweep {sweep_dir.name}"))
         print(f"sweep summary: {path}", file=sys.stderr)
-        results = _yaml(sweep_dir / RESULTS_YAML)
-        if isinstance(results, dict) and isinstance(results.get("best_params"), dict):
-            best = " ".join(f"{k}={override_value(round_value(v))}"
-                            for k, v in results["best_params"].items())
-            print(f"best on dev: {best} (macro-F1 {results['best_value']:.3f}); train it "
-                  f"and score on test: newsroles run --from-search {shlex.quote(str(sweep_dir))}",
-                  file=sys.stderr)
+        line = best_line(sweep_dir, df)
+        if line:
+            print(line, file=sys.stderr)
+
+
+def best_line(sweep_dir: Path, table) -> str | None:
+    """A finished search's best settings, rounded, and the command that scores them."""
+    results = _yaml(sweep_dir / RESULTS_YAML)
+    if not (isinstance(results, dict) and isinstance(results.get("best_params"), dict)):
+        return None
+    best = " ".join(f"{k}={override_value(round_value(v))}"
+                    for k, v in results["best_params"].items())
+    splits = table["split"].dropna() if "split" in table else []
+    split = splits.iloc[0] if len(splits) else "dev"
+    return (f"best on {split}: {best} (macro-F1 {results['best_value']:.3f}); train it and "
+            f"score on test: newsroles run --from-search {shlex.quote(str(sweep_dir))}")
