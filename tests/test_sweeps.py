@@ -137,6 +137,21 @@ def test_search_start_is_quiet_and_its_end_says_what_next(linear_search):
     assert f"newsroles run --from-search {sweep}" in printed
 
 
+def test_a_failed_trial_is_one_line_and_the_search_goes_on(tmp_path):
+    """A trial newsroles refuses says why once; the sweeper's restatement ("Got 'None'")
+    is dropped; the other trials run and the best is a finished one."""
+    runs = tmp_path / "runs"
+    out = cli("run", "-m", "hparams_search=rules", "model.aggregator=majority",
+              "train.weak_weight=choice(-1.0,0.5)", *fixture_overrides(runs, shared=True))
+    assert out.returncode == 0, out.stderr[-3000:]
+    printed = out.stdout + out.stderr
+    assert "failed: train.weak_weight=-1.0: must be >= 0" in printed
+    assert "float-castable" not in printed and "Got 'None'" not in printed
+    (sweep,) = (runs / "multirun").iterdir()
+    best = yaml.safe_load((sweep / "optimization_results.yaml").read_text())
+    assert best["best_params"] == {"train.weak_weight": 0.5}
+
+
 def test_from_search_trains_the_rounded_best_settings_and_scores_test(linear_search):
     sweep, _ = linear_search
     best = yaml.safe_load((sweep / "optimization_results.yaml").read_text())

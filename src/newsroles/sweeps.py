@@ -30,8 +30,10 @@ SEARCH_ONLY = ("hparams_search", "eval.split", "stage")
 # Loggers that print at a search's start what a user does not need: alembic's plugin
 # set-up (imported with Optuna's storage code), Optuna's "A new study created in memory",
 # and the Hydra sweeper's study name, storage, sampler and directions (its best parameters,
-# logged at the same level, are printed by SweepSummary instead). Warnings still show.
+# logged at the same level, are printed by SweepSummary instead). Warnings still show, but
+# for the sweeper's restatement of a job that newsroles already reported failed.
 QUIET_LOGGERS = ("alembic", "optuna", "hydra_plugins.hydra_optuna_sweeper")
+SWEEPER_LOGGER = "hydra_plugins.hydra_optuna_sweeper._impl"
 SIGNIFICANT_DIGITS = 3
 
 
@@ -319,12 +321,22 @@ def record_search(run_dir: Path, settings: SearchSettings) -> None:
 # --- the callback ----------------------------------------------------------------------------
 
 
+def _not_a_failed_job(record: logging.LogRecord) -> bool:
+    """False for the sweeper's two lines about a trial that returned None ("must be
+    float-castable. Got 'None'"): that trial failed in newsroles, which said why in one
+    line (`newsroles: job N failed: ...`)."""
+    return "Got 'None'" not in record.getMessage()
+
+
 def quiet_sweeper_logs() -> None:
-    """Warnings and errors only from the loggers in QUIET_LOGGERS. Optuna resets its own
-    level when it is imported, so it is imported here first (it is the sweeper's next
-    import anyway) and then set."""
+    """Warnings and errors only from the loggers in QUIET_LOGGERS, less the sweeper's
+    restatement of a failed job. Optuna resets its own level when it is imported, so it is
+    imported here first (it is the sweeper's next import anyway) and then set."""
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+    sweeper = logging.getLogger(SWEEPER_LOGGER)
+    if _not_a_failed_job not in sweeper.filters:
+        sweeper.addFilter(_not_a_failed_job)
     try:
         import optuna
     except ImportError:
