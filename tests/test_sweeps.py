@@ -203,12 +203,16 @@ def test_from_search_reads_a_search_that_stopped_early(linear_search, tmp_path):
     first, second = _jobs(stopped)
     status = json.loads((first / "status.json").read_text())
     (first / "status.json").write_text(json.dumps({**status, "status": "failed"}))
+    # A value the sweeper writes in e-notation (YAML would read it as a string).
+    saved = second / ".hydra" / "overrides.yaml"
+    overrides = yaml.safe_load(saved.read_text())
+    assert overrides[0].startswith("model.C=")
+    saved.write_text(yaml.safe_dump(["model.C=2.4567e-05", *overrides[1:]]))
     settings = sweeps.search_settings(stopped, ROOT / "conf")
     assert settings.best_trial == second and not settings.finished
     assert settings.best_value == json.loads((second / "metrics.json").read_text())["macro_f1"]
-    c = yaml.safe_load((second / ".hydra" / "overrides.yaml").read_text())[0]
-    assert c.startswith("model.C=") and f"model.C={float(f'{float(c[8:]):.3g}')!r}" in \
-        settings.overrides
+    assert settings.best_params["model.C"] == 2.4567e-05
+    assert "model.C=2.46e-05" in settings.overrides
     (second / "status.json").write_text(json.dumps({**status, "status": "failed"}))
     with pytest.raises(NewsrolesError, match="no finished trials"):
         sweeps.search_settings(stopped, ROOT / "conf")

@@ -155,22 +155,21 @@ def _saved_overrides(run_dir: Path) -> list[str]:
     return [str(o) for o in saved] if isinstance(saved, list) else []
 
 
-def _parse(value: str):
-    import yaml
-
-    try:
-        return yaml.safe_load(value)
-    except yaml.YAMLError:
-        return value
-
-
 def _trial_params(run_dir: Path, keys) -> dict:
-    """The searched settings of one trial, from its overrides."""
+    """The searched settings of one trial, from its overrides, read by Hydra's own
+    override parser (YAML would read the sweeper's `2.4e-05` as a string)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+
+    parser = OverridesParser.create()
     params = {}
     for o in _saved_overrides(run_dir):
-        key, sep, value = o.partition("=")
-        if sep and key in keys:
-            params[key] = _parse(value)
+        if override_key(o) not in keys:
+            continue
+        try:
+            params[override_key(o)] = parser.parse_override(o).value()
+        except HydraException:
+            continue
     return params
 
 
