@@ -41,8 +41,9 @@ def _fail(message: str, code: int = 2) -> None:
 # --- Hydra tasks --------------------------------------------------------------------------
 
 
-def _task_main(task: str, args: list[str]) -> list[Path]:
-    """Run a Hydra task; returns the run directories it made."""
+def _task_main(task: str, args: list[str], before_job=None) -> list[Path]:
+    """Run a Hydra task; returns the run directories it made. `before_job(run_dir)`, if
+    given, runs as each job starts."""
     import hydra
 
     from newsroles.project import check_overrides, implied_overrides, register
@@ -64,6 +65,8 @@ def _task_main(task: str, args: list[str]) -> list[Path]:
         from hydra.core.hydra_config import HydraConfig
 
         made.append(Path(HydraConfig.get().runtime.output_dir))
+        if before_job is not None:
+            before_job(made[-1])
         return _hydra_job(cfg, task)
 
     sys.argv = [f"newsroles {task}", *args, f"stage={task}"]
@@ -104,6 +107,39 @@ def _hydra_job(cfg, task: str) -> float | None:
         print(line)
     print(run_dir, flush=True)
     return value
+
+
+# --- run --from-search ------------------------------------------------------------------
+
+
+def _from_search_wanted(args: list[str]) -> bool:
+    return any(a == "--from-search" or a.startswith("--from-search=") for a in args)
+
+
+def _run_from_search(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(
+        prog="newsroles run",
+        description="Train the best settings of a hyperparameter search (rounded to three "
+                    "significant digits) on the search's own data and model, and score them "
+                    "on test like any run.")
+    parser.add_argument("--from-search", required=True, metavar="SWEEP_DIR",
+                        help="the sweep folder of `newsroles run -m hparams_search=NAME`")
+    args, rest = parser.parse_known_args(argv)
+    from newsroles import sweeps
+    from newsroles.project import register
+
+    conf = register()
+    # key=value, +key=value, ~key: overrides; the rest (-m, --cfg job, ...) goes on to
+    # Hydra in its order, a flag's value after its flag.
+    is_override = [not a.startswith("-") and ("=" in a or a.startswith("~")) for a in rest]
+    flags = [a for a, o in zip(rest, is_override) if not o]
+    settings = sweeps.search_settings(args.from_search, conf,
+                                      [a for a, o in zip(rest, is_override) if o])
+    print(sweeps.describe(settings), file=sys.stderr)
+    for line in sweeps.config_differences(conf, settings)[:5]:
+        print(f"newsroles: warning: differs from the best trial: {line}", file=sys.stderr)
+    _task_main("run", [*flags, *settings.overrides],
+               before_job=lambda run_dir: sweeps.record_search(run_dir, settings))
 
 
 # --- rerun --------------------------------------------------------------------------------
@@ -535,7 +571,9 @@ def main(argv: list[str] | None = None) -> None:
         return
     cmd, rest = argv[0], argv[1:]
     try:
-        if cmd in HYDRA_TASKS:
+        if cmd == "run" and _from_search_wanted(rest):
+            _run_from_search(rest)
+        elif cmd in HYDRA_TASKS:
             _task_main(cmd, rest)
         elif cmd == "tag":
             _tag(rest)

@@ -60,6 +60,9 @@ def load_run(path: str | Path) -> dict:
             o for o in yaml.safe_load(overrides.read_text()) or []
             if not o.startswith(("paths.", "stage=", "hydra."))
         )
+    search = _read_json(path / "from_search.json")  # `run --from-search`: where from
+    if search:
+        rec["from_search"] = search.get("sweep")
     metrics = _read_json(path / "metrics.json")
     if metrics:
         rec["macro_f1"] = metrics["macro_f1"]

@@ -24,7 +24,8 @@ def rich_table(df, columns: list[str] | None = None, title: str | None = None):
     table = Table(title=title)
     for c in columns:
         table.add_column(str(c).removeprefix("cfg."),
-                         justify="right" if df[c].dtype.kind in "fi" else "left")
+                         justify="right" if df[c].dtype.kind in "fi" else "left",
+                         no_wrap=c == "run")  # a run's name whole: other columns wrap first
     for _, row in df.iterrows():
         cells = []
         for c in columns:
@@ -105,6 +106,11 @@ def print_run(path: Path, console) -> None:
         console.print(f"error: {rec['error']}")
     if rec.get("overrides"):
         console.print(f"overrides: {rec['overrides']}")
+    search = path / "from_search.json"
+    if search.exists():
+        s = json.loads(search.read_text())
+        console.print(f"settings from the search {s['sweep']}: trial {s['best_trial']}, "
+                      f"{s['metric']} {s['best_value']:.3f}")
     cfg = {k.removeprefix("cfg."): v for k, v in rec.items() if k.startswith("cfg.")}
     console.print("config: " + ", ".join(
         f"{k}={v}" for k, v in cfg.items()
