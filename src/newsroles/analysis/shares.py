@@ -1,0 +1,165 @@
+"""Each label's share of sentences in each group, by the three methods (estimators.py),
+with the bootstrap draws kept so that differences between groups can use the same ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from newsroles.analysis.estimators import (EvalSums, adjust, count_shares, percentile_interval,
+                                           ppi_mean, resampled_sums, z_value)
+from newsroles.analysis.evaluation_set import EvaluationSet, label_index
+
+METHODS = ("count", "adjusted", "ppi")
+SHARE_COLUMNS = ["group", "label", "method", "estimate", "lower", "upper", "n", "n_labelled"]
+
+
+@dataclass
+class Estimates:
+    """Point estimates (groups x labels) per method, bootstrap draws (replicates x groups x
+    labels) for count and adjusted, standard errors for ppi."""
+
+    groups: list[str]
+    labels: list[str]
+    level: float
+    adjust_method: str  # "pacc" or "acc"
+    sentences: np.ndarray  # per group
+    labelled: dict[str, np.ndarray]  # per method: the hand-labelled sentences each rests on
+    point: dict[str, np.ndarray] = field(default_factory=dict)
+    draws: dict[str, np.ndarray] = field(default_factory=dict)
+    ppi_se: np.ndarray | None = None
+
+    def table(self) -> pd.DataFrame:
+        rows = []
+        z = z_value(self.level)
+        for method, point in self.point.items():
+            if method == "ppi":
+                lower, upper = point - z * self.ppi_se, point + z * self.ppi_se
+            else:
+                lower, upper = percentile_interval(self.draws[method], self.level)
+            for g, group in enumerate(self.groups):
+                for k, label in enumerate(self.labels):
+                    rows.append((group, label, method, point[g, k], lower[g, k], upper[g, k],
+                                 int(self.sentences[g]), int(self.labelled[method][g])))
+        table = pd.DataFrame(rows, columns=SHARE_COLUMNS)
+        table["method"] = pd.Categorical(table["method"], METHODS, ordered=True)
+        return table.sort_values(["group", "label", "method"], key=_order(self),
+                                 kind="stable").reset_index(drop=True).astype({"method": str})
+
+
+def _order(estimates: Estimates):
+    rank = {"group": {g: i for i, g in enumerate(estimates.groups)},
+            "label": {lab: i for i, lab in enumerate(estimates.labels)}}
+
+    def key(column: pd.Series) -> pd.Series:
+        return column.map(rank[column.name]) if column.name in rank else column
+    return key
+
+
+def estimate_shares(table: pd.DataFrame, groups: pd.Series, evaluation: EvaluationSet,
+                    gold_rows: np.ndarray | None = None, gold_labels: pd.Series | None = None,
+                    level: float = 0.95, replicates: int = 1000, seed: int = 0,
+                    adjust_method: str = "auto") -> Estimates:
+    """All groups' shares. `table`: tagged sentences (label, score_<label> where present);
+    `groups`: the group of each row; `gold_rows`/`gold_labels`: the hand-labelled sample
+    (row numbers in `table` and their labels), for ppi."""
+    labels = evaluation.labels
+    scores = _scores(table, labels)
+    use_scores = adjust_method == "pacc" or (adjust_method == "auto" and scores is not None
+                                             and evaluation.has_scores)
+    if use_scores and (scores is None or not evaluation.has_scores):
+        from newsroles.errors import NewsrolesError
+        raise NewsrolesError("--adjust pacc needs scores in the tagged data and in the run's "
+                             "predictions; use --adjust acc")
+    predicted = np.eye(len(labels))[label_index(table["label"], labels)]
+    names = sorted(groups.unique(), key=_group_sort_key)
+    group_index = pd.Categorical(groups, categories=names).codes
+    n_groups = len(names)
+    rng = np.random.default_rng(seed)
+
+    # Per-article sums (an article is a doc_id within a group): one-hot labels, scores.
+    article = pd.DataFrame({"group": group_index, "doc_id": table["doc_id"].to_numpy()}
+                           ).groupby(["group", "doc_id"], sort=False).ngroup().to_numpy()
+    article_group = np.zeros(article.max() + 1, dtype=int)
+    article_group[article] = group_index
+    observed = scores if use_scores else predicted
+    per_article = _sum_by(article, np.hstack([predicted, observed]))
+    k = len(labels)
+    sentences = np.bincount(group_index, minlength=n_groups)
+
+    count_point = np.zeros((n_groups, k))
+    observed_point = np.zeros((n_groups, k))
+    count_draws = np.zeros((replicates, n_groups, k))
+    observed_draws = np.zeros((replicates, n_groups, k))
+    for g in range(n_groups):
+        rows = per_article[article_group == g]
+        total = rows.sum(axis=0)
+        count_point[g] = count_shares(total[:k])
+        observed_point[g] = total[k:] / total[:k].sum()
+        summed = resampled_sums(rows, replicates, rng)
+        count_draws[:, g] = count_shares(summed[:, :k])
+        observed_draws[:, g] = summed[:, k:] / summed[:, :k].sum(axis=1, keepdims=True)
+
+    # The confusion on the gold evaluation split, and its bootstrap (by article).
+    eval_sums = _eval_sums(evaluation, labels, use_scores)
+    rates_point = eval_sums.rates()[0]
+    rates_draws = eval_sums.rates(resampled_sums(eval_sums.flat(), replicates, rng))
+    adjusted_point = adjust(rates_point, observed_point.T).T
+    adjusted_draws = adjust(rates_draws, observed_draws.transpose(0, 2, 1)).transpose(0, 2, 1)
+
+    labelled = {"count": np.zeros(n_groups), "adjusted": np.full(n_groups, len(evaluation.sentences))}
+    estimates = Estimates(names, labels, level, "pacc" if use_scores else "acc", sentences,
+                          labelled, {"count": count_point, "adjusted": adjusted_point},
+                          {"count": count_draws, "adjusted": adjusted_draws})
+    if gold_rows is not None:
+        _add_ppi(estimates, group_index, gold_rows, label_index(gold_labels, labels),
+                 scores if scores is not None else predicted)
+    return estimates
+
+
+def _add_ppi(estimates: Estimates, group_index: np.ndarray, gold_rows: np.ndarray,
+             gold: np.ndarray, predictions: np.ndarray) -> None:
+    k = len(estimates.labels)
+    point = np.full((len(estimates.groups), k), np.nan)
+    se = np.full_like(point, np.nan)
+    truth = np.eye(k)[gold]
+    gold_group = group_index[gold_rows]
+    for g in range(len(estimates.groups)):
+        mine = gold_group == g
+        result = ppi_mean(truth[mine], predictions[gold_rows[mine]],
+                          predictions[group_index == g])
+        point[g], se[g] = result.estimate, result.se
+    estimates.point["ppi"] = point
+    estimates.ppi_se = se
+    estimates.labelled["ppi"] = np.bincount(gold_group, minlength=len(estimates.groups))
+
+
+def _scores(table: pd.DataFrame, labels: list[str]) -> np.ndarray | None:
+    columns = [f"score_{label}" for label in labels]
+    if not all(c in table.columns for c in columns):
+        return None
+    scores = table[columns].to_numpy(dtype=float)
+    return scores / scores.sum(axis=1, keepdims=True)  # rounded on writing: sum to 1 again
+
+
+def _eval_sums(evaluation: EvaluationSet, labels: list[str], use_scores: bool) -> EvalSums:
+    sentences = evaluation.sentences
+    if use_scores:
+        observed = sentences[[f"score_{label}" for label in labels]].to_numpy(dtype=float)
+        observed = observed / observed.sum(axis=1, keepdims=True)
+    else:
+        observed = np.eye(len(labels))[label_index(sentences["pred"], labels)]
+    return EvalSums.from_sentences(pd.factorize(sentences["doc_id"])[0],
+                                   label_index(sentences["gold"], labels), observed, len(labels))
+
+
+def _sum_by(index: np.ndarray, values: np.ndarray) -> np.ndarray:
+    return pd.DataFrame(values).groupby(index).sum().to_numpy()
+
+
+def _group_sort_key(name: str):
+    from newsroles.analysis.tagged import MISSING_GROUP
+
+    return (name == MISSING_GROUP, name)
