@@ -24,17 +24,18 @@ LABELS = ["quote", "attribution", "policy_statement", "background"]
 def test_ppi_mean_matches_ppi_python():
     ppi_py = pytest.importorskip("ppi_py")
     rng = np.random.default_rng(3)
-    y = rng.integers(0, 2, (80, 3)).astype(float)
-    yhat = np.clip(y * 0.6 + rng.random((80, 3)) * 0.5, 0, 1)
-    unlabelled = rng.random((900, 3))
+    y = np.eye(3)[rng.integers(0, 3, 80)]
+    yhat = y * 0.2 + rng.random((80, 3))  # informative but noisy: lambda inside (0, 1)
+    unlabelled = np.eye(3)[rng.integers(0, 3, 900)] * 0.2 + rng.random((900, 3))
+    yhat = yhat / yhat.sum(axis=1, keepdims=True)
+    unlabelled = unlabelled / unlabelled.sum(axis=1, keepdims=True)
     ours = ppi_mean(y, yhat, unlabelled)
-    for k in range(3):
-        lower, upper = ppi_py.ppi_mean_ci(y[:, k], yhat[:, k], unlabelled[:, k], alpha=0.05)
-        point = ppi_py.ppi_mean_pointestimate(y[:, k], yhat[:, k], unlabelled[:, k])
-        assert ours.estimate[k] == pytest.approx(float(np.squeeze(point)), abs=1e-12)
-        assert ours.estimate[k] - 1.959964 * ours.se[k] == pytest.approx(float(lower[0]), abs=1e-6)
-        assert ours.estimate[k] + 1.959964 * ours.se[k] == pytest.approx(float(upper[0]), abs=1e-6)
-    assert 0 <= ours.lam.min() and ours.lam.max() <= 1
+    lower, upper = ppi_py.ppi_mean_ci(y, yhat, unlabelled, alpha=0.05)
+    point = ppi_py.ppi_mean_pointestimate(y, yhat, unlabelled)
+    assert np.allclose(ours.estimate, np.ravel(point), atol=1e-12)
+    assert np.allclose(ours.estimate - 1.959964 * ours.se, np.ravel(lower), atol=1e-6)
+    assert np.allclose(ours.estimate + 1.959964 * ours.se, np.ravel(upper), atol=1e-6)
+    assert 0 < ours.lam < 1
 
 
 def test_adjust_matches_quapy():
@@ -123,3 +124,140 @@ def test_intervals_cover_the_true_share_where_counting_does_not(with_scores):
     assert coverage["adjusted"].min() >= 0.90, coverage["adjusted"]
     assert coverage["ppi"].min() >= 0.90, coverage["ppi"]
     assert coverage["count"].min() < 0.5, coverage["count"]
+
+
+# --- the command on the fixture corpus -----------------------------------------------------
+
+SHARE_HEADER = ["group", "label", "method", "estimate", "lower", "upper", "n"]
+
+
+@pytest.fixture(scope="module")
+def tagged_corpus(trained_run, tmp_path_factory):
+    """The fixture articles with a publisher and a date, tagged by the trained run (JSONL
+    and Parquet), and a hand-labelled sample: the gold spans the tagger's sentences match."""
+    folder = tmp_path_factory.mktemp("analyze")
+    articles = [json.loads(line) for line in (FIXTURES / "articles.jsonl").open()]
+    with (folder / "articles.jsonl").open("w") as fh:
+        for i, article in enumerate(articles):
+            fh.write(json.dumps({**article, "publisher": "AB"[i % 2],
+                                 "date": f"2020-0{1 + i % 3}-1{i}"}) + "\n")
+    for suffix in ("jsonl", "parquet"):
+        out = cli("tag", str(trained_run), str(folder / "articles.jsonl"), "-o",
+                  str(folder / f"tagged.{suffix}"), "-j", "1")
+        assert out.returncode == 0, out.stderr[-2000:]
+    tagged = pd.read_json(folder / "tagged.jsonl", lines=True)
+    spans = set(zip(tagged["doc_id"], tagged["start"], tagged["end"]))
+    gold = [json.loads(line) for line in (FIXTURES / "gold.jsonl").open()]
+    sample = [{k: g[k] for k in ("doc_id", "start", "end", "label")} for g in gold
+              if (g["doc_id"], g["start"], g["end"]) in spans]
+    sample = [sample[i] for i in sorted(np.random.default_rng(0).permutation(len(sample))[:30])]
+    assert len(sample) == 30
+    (folder / "sample.jsonl").write_text("".join(json.dumps(s) + "\n" for s in sample))
+    return folder, tagged
+
+
+def test_analyze_writes_shares_differences_articles_plots_and_report(trained_run,
+                                                                    tagged_corpus):
+    folder, tagged = tagged_corpus
+    out = cli("analyze", str(folder / "tagged.jsonl"), "--model", str(trained_run), "--by",
+              "publisher", "--gold-sample", str(folder / "sample.jsonl"), "--bootstrap", "200",
+              "-o", str(folder / "findings"))
+    assert out.returncode == 0, out.stderr[-2000:]
+    shares = pd.read_csv(folder / "findings" / "shares.csv")
+    assert list(shares.columns[:7]) == SHARE_HEADER
+    assert set(shares["group"]) == {"A", "B"} and set(shares["method"]) == {"count", "adjusted",
+                                                                          "ppi"}
+    assert len(shares) == 2 * 4 * 3
+    # count is the model's labels counted, per publisher
+    publisher = tagged["doc_id"].map({json.loads(line)["id"]: "AB"[i % 2] for i, line in
+                                      enumerate((FIXTURES / "articles.jsonl").open())})
+    counted = tagged.groupby(publisher)["label"].value_counts(normalize=True)
+    for row in shares[shares["method"] == "count"].itertuples():
+        assert row.estimate == pytest.approx(counted.get((row.group, row.label), 0.0))
+        assert row.lower <= row.estimate <= row.upper
+        assert row.n == (publisher == row.group).sum()
+    assert shares.groupby(["group", "method"])["estimate"].sum().round(6).eq(1).all()
+    diffs = pd.read_csv(folder / "findings" / "differences.csv")
+    assert set(diffs["group"]) == {"B"} and set(diffs["baseline"]) == {"A"}
+    articles = pd.read_csv(folder / "findings" / "articles.csv")
+    assert len(articles) == 8 and "sources" in articles.columns
+    page = (folder / "findings" / "report.html").read_text()
+    assert page.count("data:image/png;base64,") == 3 and "assumes" in page
+    assert "ppi" in page and "adjusted" in page
+    assert not list((folder / "findings").glob(".*"))  # no temporary files left
+
+
+def test_parquet_reads_as_jsonl_and_dates_group_by_month(trained_run, tagged_corpus):
+    folder, _ = tagged_corpus
+    from newsroles.analysis import analyze
+
+    by_month = [analyze(folder / f"tagged.{s}", trained_run, by=["date:month"], replicates=100)
+                for s in ("jsonl", "parquet")]
+    a, b = (r.shares[r.shares["method"] != "ppi"] for r in by_month)
+    assert list(a["group"].unique()) == ["2020-01", "2020-02", "2020-03"]
+    assert np.allclose(a["estimate"], b["estimate"]) and (a["n"] == b["n"]).all()
+
+
+def _rewritten(path: Path, target: Path, change) -> Path:
+    rows = [change(json.loads(line)) for line in path.open()]
+    target.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return target
+
+
+BAD_INPUTS = {
+    "unknown --by field": (lambda f, run: ["--by", "outlet"], "no field 'outlet' to group by"),
+    "bad --by unit": (lambda f, run: ["--by", "date:week"], "expected FIELD or FIELD:"),
+    "not dates": (lambda f, run: ["--by", "publisher:year"], "are not dates"),
+    "unknown baseline": (lambda f, run: ["--by", "publisher", "--baseline", "C"],
+                         "--baseline 'C' is not a group"),
+    "sample not in the tagged data": (
+        lambda f, run: ["--gold-sample", str(_rewritten(
+            f / "sample.jsonl", f / "moved.jsonl", lambda r: {**r, "start": r["start"] + 1}))],
+        "are not in the tagged data"),
+    "sample label unknown": (
+        lambda f, run: ["--gold-sample", str(_rewritten(
+            f / "sample.jsonl", f / "odd.jsonl", lambda r: {**r, "label": "opinion"}))],
+        "label 'opinion' is not one of the model's"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS, ids=list(BAD_INPUTS))
+def test_bad_input_is_one_line_and_writes_nothing(trained_run, tagged_corpus, case):
+    folder, _ = tagged_corpus
+    args, message = BAD_INPUTS[case]
+    out_dir = folder / f"never_{case.replace(' ', '_').replace('-', '')}"
+    out = cli("analyze", str(folder / "tagged.jsonl"), "--model", str(trained_run),
+              *args(folder, trained_run), "--bootstrap", "100", "-o", str(out_dir))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("newsroles: error:") and message in lines[0], \
+        out.stderr
+    assert not out_dir.exists()
+
+
+def test_a_run_without_predictions_and_another_models_tags_are_refused(trained_run,
+                                                                       tagged_corpus, tmp_path):
+    from newsroles.analysis import analyze
+    from newsroles.errors import NewsrolesError
+
+    folder, _ = tagged_corpus
+    with pytest.raises(NewsrolesError, match="no evaluation predictions"):
+        analyze(folder / "tagged.jsonl", tmp_path)
+    other = _rewritten(folder / "tagged.jsonl", tmp_path / "other.jsonl",
+                       lambda r: {**r, "model_id": "linear-0123456789ab"})
+    with pytest.raises(NewsrolesError, match="tagged by linear-0123456789ab, but the run"):
+        analyze(other, trained_run)
+    # the model's own id (as `newsroles tag` writes it) is accepted
+    from newsroles.analysis.evaluation_set import load_evaluation
+
+    own = _rewritten(folder / "tagged.jsonl", tmp_path / "own.jsonl",
+                     lambda r: {**r, "model_id": load_evaluation(trained_run).model_id})
+    assert not analyze(own, trained_run, replicates=100).shares.empty
+    with pytest.raises(NewsrolesError, match="expected .jsonl, .csv, .parquet"):
+        analyze(tmp_path / "tagged.txt", trained_run)
+
+
+def test_ppi_with_everything_labelled_is_the_labelled_mean():
+    y = np.eye(4)[[0, 1, 1, 3, 3, 3]]
+    result = ppi_mean(y, y * 0.5, np.zeros((0, 4)))
+    assert np.allclose(result.estimate, y.mean(0)) and np.allclose(result.se, y.std(0) / 6 ** 0.5)

@@ -10,7 +10,7 @@
   that resamples the evaluation articles (a new M) jointly with the group's articles (a new
   q), so it carries the uncertainty of the confusion estimate too.
 - ppi: prediction-powered inference for a mean (PPI++, Angelopoulos et al. 2023, power-
-  tuned per label as ppi-python's `ppi_mean_ci`): the mean of the model's scores on all of
+  tuned with one lambda for all labels, as ppi-python's `ppi_mean_ci`): the mean of the model's scores on all of
   the group's sentences, corrected by the mean error on the hand-labelled random sample,
   with a normal interval. Written from sufficient statistics so every group and label is
   one vectorised step; tests/test_analyze.py checks it against ppi-python.
@@ -141,25 +141,28 @@ def adjust(rates: np.ndarray, observed: np.ndarray) -> np.ndarray:
 class PPIResult:
     estimate: np.ndarray
     se: np.ndarray
-    lam: np.ndarray
+    lam: float | np.ndarray
 
 
 def ppi_mean(y: np.ndarray, yhat: np.ndarray, yhat_unlabelled: np.ndarray) -> PPIResult:
-    """Power-tuned prediction-powered mean, per column (ppi-python's `ppi_mean_ci` and
-    `ppi_mean_pointestimate` on one column: lambda clipped to [0, 1], standard deviations
-    with ddof 0, the predictions' variance over labelled and unlabelled together).
+    """Power-tuned prediction-powered mean of each column (ppi-python's `ppi_mean_ci` and
+    `ppi_mean_pointestimate` with their default `lam_optim_mode="overall"`: one lambda
+    for all labels, minimising the summed variance, clipped to [0, 1]; so the shares of
+    scores that sum to one sum to one too).
     y, yhat: labelled sentences x labels; yhat_unlabelled: all sentences x labels."""
     n, big_n = len(y), len(yhat_unlabelled)
-    if n < 2 or big_n < 2:
+    if n < 2:
         nan = np.full(y.shape[1], np.nan)
         return PPIResult(nan, nan, nan)
+    if big_n < 2:  # (nearly) everything hand-labelled: the labelled mean (lambda 0)
+        return PPIResult(y.mean(0), y.std(0) / np.sqrt(n), 0.0)
     y_mean, f_mean, u_mean = y.mean(0), yhat.mean(0), yhat_unlabelled.mean(0)
     cov_yf = ((y - y_mean) * (yhat - f_mean)).mean(0)
     both = np.concatenate([yhat, yhat_unlabelled])
     var_both = both.var(0, ddof=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        lam = cov_yf / ((1 + n / big_n) * var_both)
-    lam = np.clip(np.nan_to_num(lam, nan=0.0), 0.0, 1.0)
+        lam = cov_yf.sum() / ((1 + n / big_n) * var_both.sum())
+    lam = float(np.clip(np.nan_to_num(lam, nan=0.0), 0.0, 1.0))
     estimate = lam * u_mean + y_mean - lam * f_mean
     imputed_sd = lam * yhat_unlabelled.std(0) / np.sqrt(big_n)
     rectifier_sd = (y - lam * yhat).std(0) / np.sqrt(n)
