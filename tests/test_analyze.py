@@ -261,3 +261,36 @@ def test_ppi_with_everything_labelled_is_the_labelled_mean():
     y = np.eye(4)[[0, 1, 1, 3, 3, 3]]
     result = ppi_mean(y, y * 0.5, np.zeros((0, 4)))
     assert np.allclose(result.estimate, y.mean(0)) and np.allclose(result.se, y.std(0) / 6 ** 0.5)
+
+
+NOTEBOOK = ROOT / "notebooks" / "corpus_analysis.ipynb"
+
+
+def test_notebook_is_committed_without_outputs():
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    assert all(not c.get("outputs") and not c.get("execution_count")
+               for c in nb.cells if c.cell_type == "code")
+
+
+def test_notebook_executes_on_a_tagged_corpus(trained_run, tagged_corpus, monkeypatch):
+    import nbformat
+    from nbclient import NotebookClient
+
+    folder, _ = tagged_corpus
+    monkeypatch.setenv("NEWSROLES_TAGGED", str(folder / "tagged.parquet"))
+    monkeypatch.setenv("NEWSROLES_RUN", str(trained_run))
+    monkeypatch.setenv("NEWSROLES_BY", "publisher")
+    monkeypatch.setenv("NEWSROLES_GOLD_SAMPLE", str(folder / "sample.jsonl"))
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    errors = [o for o in outputs if o.get("output_type") == "error"]
+    assert not errors, errors[0]["evalue"] if errors else ""
+    text = "".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
+                   for o in outputs)
+    assert "sentences in 8 articles, 2 group(s) by publisher" in text
+    assert "ppi: prediction-powered inference" in text and "adjusted" in text
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 3

@@ -31,7 +31,7 @@ ASSUMPTIONS = {
 }
 
 
-def plot_shares(shares: pd.DataFrame, path: Path) -> None:
+def plot_shares(shares: pd.DataFrame, path: Path | None = None):
     """One panel per label: each group's estimate and interval, one colour per method."""
     plt = _pyplot()
     labels = list(dict.fromkeys(shares["label"]))
@@ -44,12 +44,10 @@ def plot_shares(shares: pd.DataFrame, path: Path) -> None:
         ax.set_title(label)
         ax.set_xlabel("share of sentences")
     axes[0][-1].legend(loc="best", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    return _finish(fig, path)
 
 
-def plot_differences(diffs: pd.DataFrame, path: Path) -> None:
+def plot_differences(diffs: pd.DataFrame, path: Path | None = None):
     plt = _pyplot()
     labels = list(dict.fromkeys(diffs["label"]))
     groups = list(dict.fromkeys(diffs["group"]))
@@ -62,12 +60,10 @@ def plot_differences(diffs: pd.DataFrame, path: Path) -> None:
         ax.set_title(label)
         ax.set_xlabel(f"difference from {diffs['baseline'].iloc[0]}")
     axes[0][-1].legend(loc="best", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    return _finish(fig, path)
 
 
-def plot_article_measures(measures: pd.DataFrame, path: Path) -> None:
+def plot_article_measures(measures: pd.DataFrame, path: Path | None = None):
     plt = _pyplot()
     names = list(dict.fromkeys(measures["measure"]))
     groups = list(dict.fromkeys(measures["group"]))
@@ -84,9 +80,31 @@ def plot_article_measures(measures: pd.DataFrame, path: Path) -> None:
                       "sources": "distinct sources per article"}.get(name, name))
         ax.set_xlabel("mean over articles (model's labels)")
     axes[0][0].invert_yaxis()
+    return _finish(fig, path)
+
+
+def _finish(fig, path: Path | None):
+    """Saved to `path` (and closed), or returned for a notebook to show."""
     fig.tight_layout()
+    if path is None:
+        return fig
     fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _pyplot().close(fig)
+    return None
+
+
+def wide_table(shares: pd.DataFrame, value: str = "estimate") -> pd.DataFrame:
+    """Shares (or differences) to read: one row per group and label, one column per
+    method, each cell "estimate [lower, upper]"."""
+    cells = shares.assign(cell=[f"{v:.3f} [{lo:.3f}, {hi:.3f}]" for v, lo, hi in
+                                zip(shares[value], shares["lower"], shares["upper"])])
+    table = cells.pivot(index=["group", "label"], columns="method", values="cell")
+    methods = [m for m in METHOD_COLOURS if m in table.columns]
+    order = {"group": list(dict.fromkeys(shares["group"])),
+             "label": list(dict.fromkeys(shares["label"]))}
+    table = table[methods].reindex(pd.MultiIndex.from_product(
+        [order["group"], order["label"]], names=["group", "label"]))
+    return table.dropna(how="all")
 
 
 def _interval_panel(ax, rows: pd.DataFrame, groups: list[str], methods: list[str],
@@ -104,9 +122,12 @@ def _interval_panel(ax, rows: pd.DataFrame, groups: list[str], methods: list[str
 
 
 def _pyplot():
+    import sys
+
     import matplotlib
 
-    matplotlib.use("Agg")
+    if "matplotlib.pyplot" not in sys.modules:  # a notebook keeps its own (inline) backend
+        matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     return plt
