@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from newsroles.analysis.estimators import percentile_interval, resampled_sums
+from newsroles.analysis.evaluation_set import label_index
 
 MEASURE_COLUMNS = ["group", "measure", "mean", "lower", "upper", "n_articles"]
 
@@ -15,21 +16,24 @@ MEASURE_COLUMNS = ["group", "measure", "mean", "lower", "upper", "n_articles"]
 def article_table(table: pd.DataFrame, groups: pd.Series, labels: list[str]) -> pd.DataFrame:
     """One row per article (doc_id within a group): sentences, share_<label>, and sources
     (distinct source texts, compared case-folded) where the tagged data have them."""
-    frame = pd.DataFrame({"group": groups.to_numpy(), "doc_id": table["doc_id"].to_numpy(),
-                          "label": pd.Categorical(table["label"], categories=labels)})
+    frame = pd.DataFrame({"group": groups.to_numpy(), "doc_id": table["doc_id"].to_numpy()})
     keys = ["group", "doc_id"]
-    counts = pd.crosstab([frame["group"], frame["doc_id"]], frame["label"], dropna=False)
-    counts = counts.reindex(columns=labels, fill_value=0)
-    counts = counts[counts.sum(axis=1) > 0]
-    out = pd.DataFrame({"sentences": counts.sum(axis=1)})
-    for label in labels:
-        out[f"share_{label}"] = counts[label] / out["sentences"]
+    grouped = frame.groupby(keys, sort=False)
+    article = grouped.ngroup().to_numpy()
+    n_articles, k = int(article.max()) + 1, len(labels)
+    label = label_index(table["label"], labels)
+    counts = np.bincount(article * k + label, minlength=n_articles * k).reshape(n_articles, k)
+    out = frame.iloc[grouped.head(1).index].reset_index(drop=True)  # in ngroup order
+    out["sentences"] = counts.sum(axis=1)
+    for i, name in enumerate(labels):
+        out[f"share_{name}"] = counts[:, i] / out["sentences"]
     if "source" in table.columns:
         sources = table["source"].astype("string").str.strip().str.casefold()
-        frame["source"] = sources.where(sources != "").to_numpy()
-        distinct = frame.dropna(subset=["source"]).groupby(keys)["source"].nunique()
-        out["sources"] = distinct.reindex(out.index, fill_value=0).astype(int)
-    return out.reset_index()
+        named = (sources.notna() & (sources != "")).to_numpy()
+        distinct = pd.DataFrame({"article": article[named], "source": sources[named].to_numpy()}
+                                ).drop_duplicates()
+        out["sources"] = np.bincount(distinct["article"], minlength=n_articles)
+    return out
 
 
 def article_measures(articles: pd.DataFrame, groups: list[str], level: float = 0.95,

@@ -29,7 +29,7 @@ def differences(estimates: Estimates, baseline: str | None = None) -> pd.DataFra
         diff = point - point[b]
         if method == "ppi":
             se = np.sqrt(estimates.ppi_se ** 2 + estimates.ppi_se[b] ** 2)
-            lower, upper = diff - z * se, diff + z * se
+            lower, upper = np.clip(diff - z * se, -1, 1), np.clip(diff + z * se, -1, 1)
         else:
             draws = estimates.draws[method]
             lower, upper = percentile_interval(draws - draws[:, b:b + 1], estimates.level)

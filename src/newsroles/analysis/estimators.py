@@ -38,17 +38,19 @@ def z_value(level: float) -> float:
 
 def resampled_sums(rows: np.ndarray, replicates: int, rng: np.random.Generator) -> np.ndarray:
     """Column sums of `rows` (units x columns) over `replicates` bootstrap resamples of its
-    units: (replicates x columns). Multinomial weights times the matrix, in chunks."""
+    units: (replicates x columns). Multinomial weights (each unit's count among n draws
+    with replacement) times the matrix, in chunks."""
     n = len(rows)
     if n == 0:
         return np.zeros((replicates, rows.shape[1]))
     chunk = max(1, _CHUNK_CELLS // n)
-    uniform = np.full(n, 1.0 / n)
     parts = []
     for begin in range(0, replicates, chunk):
         size = min(chunk, replicates - begin)
-        weights = rng.multinomial(n, uniform, size=size).astype(float)
-        parts.append(weights @ rows)
+        # each replicate's draw counts per unit (multinomial weights), by one bincount
+        picks = rng.integers(0, n, size=(size, n)) + (np.arange(size) * n)[:, None]
+        weights = np.bincount(picks.ravel(), minlength=size * n).reshape(size, n)
+        parts.append(weights.astype(float) @ rows)
     return np.concatenate(parts)
 
 

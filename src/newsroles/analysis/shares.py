@@ -35,8 +35,9 @@ class Estimates:
         rows = []
         z = z_value(self.level)
         for method, point in self.point.items():
-            if method == "ppi":
-                lower, upper = point - z * self.ppi_se, point + z * self.ppi_se
+            if method == "ppi":  # a normal interval, kept inside [0, 1] (coverage unchanged)
+                lower = np.clip(point - z * self.ppi_se, 0, 1)
+                upper = np.clip(point + z * self.ppi_se, 0, 1)
             else:
                 lower, upper = percentile_interval(self.draws[method], self.level)
             for g, group in enumerate(self.groups):

@@ -84,10 +84,15 @@ def _read_parquet(path: Path, fields: list[str]) -> pd.DataFrame:
         table = pq.read_table(path, columns=[n for n in names if _wanted(n, fields)])
     except Exception as e:  # pyarrow's errors are many classes; all mean "not Parquet"
         raise NewsrolesError(f"not a readable Parquet file ({type(e).__name__})", path) from None
-    frame = table.to_pandas()
-    if SOURCE_COLUMN in frame.columns:  # a struct (text, start, end) or plain text
-        frame[SOURCE_COLUMN] = frame[SOURCE_COLUMN].map(_source_text)
-    return frame, list(names)
+    if SOURCE_COLUMN in table.column_names:  # a struct (text, start, end) or plain text
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        source = table[SOURCE_COLUMN]
+        if pa.types.is_struct(source.type) and source.type.get_field_index("text") >= 0:
+            table = table.set_column(table.column_names.index(SOURCE_COLUMN), SOURCE_COLUMN,
+                                     pc.struct_field(source, "text"))
+    return table.to_pandas(), list(names)
 
 
 def _read_csv(path: Path, fields: list[str]) -> pd.DataFrame:
