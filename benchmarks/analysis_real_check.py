@@ -12,7 +12,7 @@ sentence's gold label. Prints the mean absolute error of each method over groups
     newsroles evaluate eval.model=runs/<run> eval.split=dev      # its errors on dev
     newsroles tag runs/<run> test_articles.jsonl -o tagged_test.jsonl   # test articles
     python benchmarks/analysis_real_check.py runs/<evaluate run> tagged_test.jsonl \\
-        [--sample 0.25] [--repeats 20] [--out findings/]
+        [--sample 0.25] [--repeats 20] [--adjust auto|pacc|acc] [--out findings/]
 
 (test_articles.jsonl: the lines of data/raw/wikinews.jsonl whose id is in the test split;
 `--write-test-articles FILE` writes it.)
@@ -69,6 +69,7 @@ def main() -> None:
     ap.add_argument("tagged", nargs="?", help="the test articles tagged (JSONL, raw text)")
     ap.add_argument("--sample", type=float, default=0.25, help="share of sentences hand-labelled")
     ap.add_argument("--repeats", type=int, default=20)
+    ap.add_argument("--adjust", default="auto", choices=("auto", "pacc", "acc"))
     ap.add_argument("--out", help="also write one analysis (the first draw) here")
     ap.add_argument("--write-test-articles", help="write the test articles here and stop")
     args = ap.parse_args()
@@ -97,7 +98,8 @@ def main() -> None:
         sample.write_text("".join(json.dumps({"doc_id": r.doc_id, "start": int(r.start),
                                               "end": int(r.end), "label": r.gold}) + "\n"
                                   for r in picked.itertuples()), encoding="utf-8")
-        result = analyze(tagged, args.run, by=["period"], gold_sample=sample, seed=draw)
+        result = analyze(tagged, args.run, by=["period"], gold_sample=sample, seed=draw,
+                         adjust=args.adjust)
         if draw == 0 and args.out:
             write_analysis(result, args.out)
         shares = result.shares[result.shares["method"].isin(
@@ -120,6 +122,7 @@ def main() -> None:
     by_group = errors.groupby(["method", "group"])["abs_error"].mean().unstack().loc[
         ["count", "adjusted", "ppi"]]
     print("\nmean absolute error by group\n" + by_group.round(4).to_string())
+    print("\ngold shares\n" + truth.unstack().round(3).to_string())
 
 
 if __name__ == "__main__":

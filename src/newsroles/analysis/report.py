@@ -13,8 +13,9 @@ import pandas as pd
 METHOD_COLOURS = {"count": "#9e9e9e", "adjusted": "#1f77b4", "ppi": "#d62728"}
 
 ASSUMPTIONS = {
-    "count": "counts the model's labels. Its interval only reflects which articles happened "
-             "to be in the corpus; it assumes the model makes no mistakes, so when the model "
+    "count": "counts the model's labels. Its interval (articles resampled) only reflects "
+             "which articles happened to be in the corpus; it assumes the model makes no "
+             "mistakes, so when the model "
              "errs more on one label than another the share is biased and the interval does "
              "not cover the truth.",
     "adjusted": "corrects the counts with the model's errors as measured on its gold "
@@ -25,9 +26,11 @@ ASSUMPTIONS = {
                 "measurement (evaluation and corpus articles resampled together).",
     "ppi": "prediction-powered inference: the model's scores on every sentence, corrected by "
            "its mean error on a random hand-labelled sample of this corpus. It assumes only "
-           "that the sample is random; a poor model gives a wide interval, not a wrong one. "
-           "The interval is a normal one and wants a few dozen hand-labelled sentences per "
-           "group.",
+           "that the sample is random (and that the model never trained on it); a poor "
+           "model gives a wide interval, not a wrong one. The interval is a normal one, "
+           "wants a few dozen hand-labelled sentences per group, and treats sentences as "
+           "independent: it speaks of this corpus, while count's and adjusted's resample "
+           "articles and so also speak of the articles the corpus might have held.",
 }
 
 
