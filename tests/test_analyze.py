@@ -297,3 +297,37 @@ def test_notebook_executes_on_a_tagged_corpus(trained_run, tagged_corpus, monkey
     assert "sentences in 8 articles, 2 group(s) by publisher" in text
     assert "ppi: prediction-powered inference" in text and "adjusted" in text
     assert sum("image/png" in o.get("data", {}) for o in outputs) == 3
+
+
+def test_csv_reads_as_jsonl(trained_run, tagged_corpus, tmp_path):
+    from newsroles.analysis import analyze
+
+    folder, tagged = tagged_corpus
+    flat = tagged.drop(columns=["scores", "source", "cue", "quote_spans"]).assign(
+        **{f"score_{lab}": tagged["scores"].map(lambda s, lab=lab: s[lab]) for lab in LABELS},
+        source=tagged["source"].map(lambda s: s["text"] if isinstance(s, dict) else None))
+    flat.to_csv(tmp_path / "tagged.csv", index=False)
+    a, b = (analyze(p, trained_run, by=["publisher"], replicates=100)
+            for p in (folder / "tagged.jsonl", tmp_path / "tagged.csv"))
+    assert np.allclose(a.shares["estimate"], b.shares["estimate"])
+    assert (a.articles["sources"] == b.articles["sources"]).all()
+
+
+def test_a_pre_split_sample_joins_by_sent_idx(tmp_path):
+    from newsroles.analysis.tagged import join_gold_sample, read_gold_sample
+    from newsroles.errors import NewsrolesError
+
+    table = pd.DataFrame({"doc_id": ["a", "a", "b"], "sent_idx": pd.array([0, 1, 0], "Int64"),
+                          "start": pd.array([None] * 3, "Int64"), "label": ["quote"] * 3})
+    path = tmp_path / "sample.jsonl"
+    path.write_text('{"doc_id": "b", "sent_idx": 0, "label": "background"}\n'
+                    '{"doc_id": "a", "sent_idx": 1, "label": "quote"}\n')
+    sample = read_gold_sample(path, LABELS)
+    assert join_gold_sample(table, sample, path).tolist() == [2, 1]
+    path.write_text('{"doc_id": "a", "sent_idx": 5, "label": "quote"}\n')
+    with pytest.raises(NewsrolesError, match=r"sample.jsonl:1: 1 of 1 hand-labelled .* "
+                                             r"\(first: doc_id a, sent_idx 5\)"):
+        join_gold_sample(table, read_gold_sample(path, LABELS), path)
+    path.write_text('{"doc_id": "a", "label": "quote"}\n')
+    with pytest.raises(NewsrolesError, match="expected start and end"):
+        read_gold_sample(path, LABELS)
