@@ -166,6 +166,9 @@ def test_analyze_writes_shares_differences_articles_plots_and_report(trained_run
               "publisher", "--gold-sample", str(folder / "sample.jsonl"), "--bootstrap", "200",
               "-o", str(folder / "findings"))
     assert out.returncode == 0, out.stderr[-2000:]
+    # 4 articles and 15 or so hand-labelled sentences a publisher: said, not hidden
+    assert "warning: group 'A' has 4 article(s)" in out.stderr
+    assert "warning: group 'B' has" in out.stderr and "hand-labelled sentences" in out.stderr
     shares = pd.read_csv(folder / "findings" / "shares.csv")
     assert list(shares.columns[:7]) == SHARE_HEADER
     assert set(shares["group"]) == {"A", "B"} and set(shares["method"]) == {"count", "adjusted",
@@ -331,3 +334,14 @@ def test_a_pre_split_sample_joins_by_sent_idx(tmp_path):
     path.write_text('{"doc_id": "a", "label": "quote"}\n')
     with pytest.raises(NewsrolesError, match="expected start and end"):
         read_gold_sample(path, LABELS)
+
+
+def test_a_plot_of_many_groups_shows_the_first_thirty():
+    from newsroles.analysis.report import plot_shares
+
+    shares = pd.DataFrame([(f"g{g:02d}", lab, "count", 0.25, 0.2, 0.3) for g in range(40)
+                           for lab in LABELS],
+                          columns=["group", "label", "method", "estimate", "lower", "upper"])
+    fig = plot_shares(shares)
+    assert fig._suptitle.get_text() == "the first 30 of 40 groups (all are in the tables)"
+    assert len(fig.axes[0].get_yticklabels()) == 30

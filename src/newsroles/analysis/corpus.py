@@ -126,8 +126,16 @@ def _check_model(table: pd.DataFrame, evaluation: EvaluationSet) -> None:
                              "model", evaluation.run)
 
 
-def warn_small_groups(result: Analysis, minimum: int = 30) -> None:
-    """One line per group whose ppi rests on fewer than `minimum` hand-labelled sentences."""
+def warn_small_groups(result: Analysis, minimum: int = 30, articles: int = 5) -> None:
+    """One line per group with fewer than `articles` articles (count's and adjusted's
+    intervals resample them) or whose ppi rests on fewer than `minimum` hand-labelled
+    sentences."""
+    per_group = result.articles.groupby("group").size()
+    for group in result.estimates.groups:
+        if per_group.get(group, 0) < articles:
+            print(f"warning: group {group!r} has {per_group.get(group, 0)} article(s); its "
+                  "count and adjusted intervals (articles resampled) are too narrow to trust",
+                  file=sys.stderr)
     labelled = result.estimates.labelled.get("ppi")
     if labelled is None:
         return

@@ -34,11 +34,15 @@ ASSUMPTIONS = {
 }
 
 
+# A plot shows at most this many groups (the tables have them all).
+MAX_PLOTTED_GROUPS = 30
+
+
 def plot_shares(shares: pd.DataFrame, path: Path | None = None):
     """One panel per label: each group's estimate and interval, one colour per method."""
     plt = _pyplot()
     labels = list(dict.fromkeys(shares["label"]))
-    groups = list(dict.fromkeys(shares["group"]))
+    groups, note = _plotted_groups(shares)
     methods = [m for m in METHOD_COLOURS if m in set(shares["method"])]
     fig, axes = plt.subplots(1, len(labels), figsize=(3.2 * len(labels), 0.5 * len(groups) + 2),
                              sharey=True, squeeze=False)
@@ -47,13 +51,13 @@ def plot_shares(shares: pd.DataFrame, path: Path | None = None):
         ax.set_title(label)
         ax.set_xlabel("share of sentences")
     axes[0][-1].legend(loc="best", fontsize=8)
-    return _finish(fig, path)
+    return _finish(fig, path, note)
 
 
 def plot_differences(diffs: pd.DataFrame, path: Path | None = None):
     plt = _pyplot()
     labels = list(dict.fromkeys(diffs["label"]))
-    groups = list(dict.fromkeys(diffs["group"]))
+    groups, note = _plotted_groups(diffs)
     methods = [m for m in METHOD_COLOURS if m in set(diffs["method"])]
     fig, axes = plt.subplots(1, len(labels), figsize=(3.2 * len(labels), 0.5 * len(groups) + 2),
                              sharey=True, squeeze=False)
@@ -63,13 +67,13 @@ def plot_differences(diffs: pd.DataFrame, path: Path | None = None):
         ax.set_title(label)
         ax.set_xlabel(f"difference from {diffs['baseline'].iloc[0]}")
     axes[0][-1].legend(loc="best", fontsize=8)
-    return _finish(fig, path)
+    return _finish(fig, path, note)
 
 
 def plot_article_measures(measures: pd.DataFrame, path: Path | None = None):
     plt = _pyplot()
     names = list(dict.fromkeys(measures["measure"]))
-    groups = list(dict.fromkeys(measures["group"]))
+    groups, note = _plotted_groups(measures)
     fig, axes = plt.subplots(1, len(names), figsize=(4 * len(names), 0.5 * len(groups) + 2),
                              sharey=True, squeeze=False)
     for ax, name in zip(axes[0], names):
@@ -83,11 +87,21 @@ def plot_article_measures(measures: pd.DataFrame, path: Path | None = None):
                       "sources": "distinct sources per article"}.get(name, name))
         ax.set_xlabel("mean over articles (model's labels)")
     axes[0][0].invert_yaxis()
-    return _finish(fig, path)
+    return _finish(fig, path, note)
 
 
-def _finish(fig, path: Path | None):
+def _plotted_groups(table: pd.DataFrame) -> tuple[list[str], str]:
+    groups = list(dict.fromkeys(table["group"]))
+    if len(groups) <= MAX_PLOTTED_GROUPS:
+        return groups, ""
+    return groups[:MAX_PLOTTED_GROUPS], (f"the first {MAX_PLOTTED_GROUPS} of {len(groups)} "
+                                         "groups (all are in the tables)")
+
+
+def _finish(fig, path: Path | None, note: str = ""):
     """Saved to `path` (and closed), or returned for a notebook to show."""
+    if note:
+        fig.suptitle(note, fontsize=9)
     fig.tight_layout()
     if path is None:
         return fig

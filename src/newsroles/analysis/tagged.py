@@ -117,9 +117,8 @@ def _read_jsonl(path: Path, fields: list[str]) -> pd.DataFrame:
             try:
                 record = orjson.loads(raw[3:] if lineno == 1 and raw.startswith(b"\xef\xbb\xbf")
                                       else raw)
-            except orjson.JSONDecodeError as e:
-                raise NewsrolesError(f"not valid JSON ({e})".split(":")[0] + ")", path,
-                                     lineno) from None
+            except orjson.JSONDecodeError:
+                raise NewsrolesError("not valid JSON", path, lineno) from None
             if not isinstance(record, dict):
                 raise NewsrolesError("expected a JSON object", path, lineno)
             seen.update(record)
@@ -169,6 +168,8 @@ def group_labels(table: pd.DataFrame, by: list[tuple[str, str | None]]) -> pd.Se
 
 
 def _field_values(values: pd.Series, field: str, unit: str | None) -> pd.Series:
+    if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
+        values = values.astype("Int64")  # whole numbers with gaps (JSON null): 2019, not 2019.0
     missing = values.isna() | (values.astype(str).str.strip() == "")
     if unit is None:
         return values.astype(str).where(~missing, MISSING_GROUP)
