@@ -228,17 +228,33 @@ BAD_INPUTS = {
 
 
 @pytest.mark.parametrize("case", BAD_INPUTS, ids=list(BAD_INPUTS))
-def test_bad_input_is_one_line_and_writes_nothing(trained_run, tagged_corpus, case):
+def test_bad_input_is_one_line_and_writes_nothing(trained_run, tagged_corpus, case, capsys):
+    """In process through the CLI's own main (the subprocess path: the next test)."""
+    from newsroles.cli import main
+
     folder, _ = tagged_corpus
     args, message = BAD_INPUTS[case]
     out_dir = folder / f"never_{case.replace(' ', '_').replace('-', '')}"
-    out = cli("analyze", str(folder / "tagged.jsonl"), "--model", str(trained_run),
-              *args(folder, trained_run), "--bootstrap", "100", "-o", str(out_dir))
-    assert out.returncode == 2 and "Traceback" not in out.stderr
-    lines = out.stderr.strip().splitlines()
+    with pytest.raises(SystemExit) as exit_:
+        main(["analyze", str(folder / "tagged.jsonl"), "--model", str(trained_run),
+              *args(folder, trained_run), "--bootstrap", "100", "-o", str(out_dir)])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert exit_.value.code == 2
     assert len(lines) == 1 and lines[0].startswith("newsroles: error:") and message in lines[0], \
-        out.stderr
+        lines
     assert not out_dir.exists()
+
+
+def test_bad_input_from_the_command_line_is_one_line_without_traceback(trained_run,
+                                                                      tagged_corpus):
+    folder, _ = tagged_corpus
+    out = cli("analyze", str(folder / "tagged.jsonl"), "--model", str(trained_run), "--by",
+              "outlet", "-o", str(folder / "never"))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert out.stderr.strip().splitlines() == [
+        f"newsroles: error: {folder / 'tagged.jsonl'}: no field 'outlet' to group by "
+        "(fields: date, publisher, title)"]
+    assert not (folder / "never").exists()
 
 
 def test_a_run_without_predictions_and_another_models_tags_are_refused(trained_run,

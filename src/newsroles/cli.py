@@ -512,7 +512,7 @@ def _analyze(argv: list[str]) -> None:
     parser.add_argument("--model", required=True,
                         help="the run whose model tagged them (its predictions on gold give "
                              "the model's errors)")
-    parser.add_argument("--by", nargs="+", default=[], metavar="FIELD",
+    parser.add_argument("--by", nargs="+", action="extend", default=[], metavar="FIELD",
                         help="input fields to group by; a date by period: date:year|month|day")
     parser.add_argument("--gold-sample", help="hand labels for a random sample of these "
                         "sentences (JSONL: doc_id, start, end, label or doc_id, sent_idx, "
