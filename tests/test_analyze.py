@@ -214,6 +214,7 @@ BAD_INPUTS = {
     "unknown --by field": (lambda f, run: ["--by", "outlet"], "no field 'outlet' to group by"),
     "bad --by unit": (lambda f, run: ["--by", "date:week"], "expected FIELD or FIELD:"),
     "not dates": (lambda f, run: ["--by", "publisher:year"], "are not dates"),
+    "level out of range": (lambda f, run: ["--level", "95"], "--level must be between 0 and 1"),
     "unknown baseline": (lambda f, run: ["--by", "publisher", "--baseline", "C"],
                          "--baseline 'C' is not a group"),
     "sample not in the tagged data": (
@@ -277,6 +278,11 @@ def test_a_run_without_predictions_and_another_models_tags_are_refused(trained_r
     assert not analyze(own, trained_run, replicates=100).shares.empty
     with pytest.raises(NewsrolesError, match="expected .jsonl, .csv, .parquet"):
         analyze(tmp_path / "tagged.txt", trained_run)
+    unscored = _rewritten(folder / "tagged.jsonl", tmp_path / "unscored.jsonl",
+                          lambda r: {k: v for k, v in r.items() if k != "scores"})
+    with pytest.raises(NewsrolesError, match="--adjust pacc needs scores"):
+        analyze(unscored, trained_run, adjust="pacc")
+    assert analyze(unscored, trained_run, replicates=100).estimates.adjust_method == "acc"
 
 
 def test_ppi_with_everything_labelled_is_the_labelled_mean():

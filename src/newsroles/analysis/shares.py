@@ -11,6 +11,7 @@ import pandas as pd
 from newsroles.analysis.estimators import (EvalSums, adjust, count_shares, percentile_interval,
                                            ppi_mean, resampled_sums, z_value)
 from newsroles.analysis.evaluation_set import EvaluationSet, label_index
+from newsroles.errors import NewsrolesError
 
 METHODS = ("count", "adjusted", "ppi")
 SHARE_COLUMNS = ["group", "label", "method", "estimate", "lower", "upper", "n", "n_labelled"]
@@ -68,56 +69,65 @@ def estimate_shares(table: pd.DataFrame, groups: pd.Series, evaluation: Evaluati
     (row numbers in `table` and their labels), for ppi."""
     labels = evaluation.labels
     scores = _scores(table, labels)
-    use_scores = adjust_method == "pacc" or (adjust_method == "auto" and scores is not None
-                                             and evaluation.has_scores)
-    if use_scores and (scores is None or not evaluation.has_scores):
-        from newsroles.errors import NewsrolesError
-        raise NewsrolesError("--adjust pacc needs scores in the tagged data and in the run's "
-                             "predictions; use --adjust acc")
+    use_scores = _use_scores(adjust_method, scores is not None, evaluation.has_scores)
     predicted = np.eye(len(labels))[label_index(table["label"], labels)]
     names = sorted(groups.unique(), key=_group_sort_key)
     group_index = pd.Categorical(groups, categories=names).codes
-    n_groups = len(names)
     rng = np.random.default_rng(seed)
-
-    # Per-article sums (an article is a doc_id within a group): one-hot labels, scores.
     article = pd.DataFrame({"group": group_index, "doc_id": table["doc_id"].to_numpy()}
                            ).groupby(["group", "doc_id"], sort=False).ngroup().to_numpy()
-    article_group = np.zeros(article.max() + 1, dtype=int)
-    article_group[article] = group_index
     observed = scores if use_scores else predicted
-    per_article = _sum_by(article, np.hstack([predicted, observed]))
-    k = len(labels)
-    sentences = np.bincount(group_index, minlength=n_groups)
-
-    count_point = np.zeros((n_groups, k))
-    observed_point = np.zeros((n_groups, k))
-    count_draws = np.zeros((replicates, n_groups, k))
-    observed_draws = np.zeros((replicates, n_groups, k))
-    for g in range(n_groups):
-        rows = per_article[article_group == g]
-        total = rows.sum(axis=0)
-        count_point[g] = count_shares(total[:k])
-        observed_point[g] = total[k:] / total[:k].sum()
-        summed = resampled_sums(rows, replicates, rng)
-        count_draws[:, g] = count_shares(summed[:, :k])
-        observed_draws[:, g] = summed[:, k:] / summed[:, :k].sum(axis=1, keepdims=True)
-
-    # The confusion on the gold evaluation split, and its bootstrap (by article).
+    count, mean_observed = _group_means(article, group_index, predicted, observed,
+                                        replicates, rng)
+    # The confusion on the gold evaluation split, and its bootstrap (by article), the same
+    # draw for every group of a replicate.
     eval_sums = _eval_sums(evaluation, labels, use_scores)
-    rates_point = eval_sums.rates()[0]
-    rates_draws = eval_sums.rates(resampled_sums(eval_sums.flat(), replicates, rng))
-    adjusted_point = adjust(rates_point, observed_point.T).T
-    adjusted_draws = adjust(rates_draws, observed_draws.transpose(0, 2, 1)).transpose(0, 2, 1)
-
-    labelled = {"count": np.zeros(n_groups), "adjusted": np.full(n_groups, len(evaluation.sentences))}
-    estimates = Estimates(names, labels, level, "pacc" if use_scores else "acc", sentences,
-                          labelled, {"count": count_point, "adjusted": adjusted_point},
-                          {"count": count_draws, "adjusted": adjusted_draws})
+    rates = eval_sums.rates()[0], eval_sums.rates(
+        resampled_sums(eval_sums.flat(), replicates, rng))
+    adjusted = (adjust(rates[0], mean_observed[0].T).T,
+                adjust(rates[1], mean_observed[1].transpose(0, 2, 1)).transpose(0, 2, 1))
+    n_groups = len(names)
+    labelled = {"count": np.zeros(n_groups),
+                "adjusted": np.full(n_groups, len(evaluation.sentences))}
+    estimates = Estimates(names, labels, level, "pacc" if use_scores else "acc",
+                          np.bincount(group_index, minlength=n_groups), labelled,
+                          {"count": count[0], "adjusted": adjusted[0]},
+                          {"count": count[1], "adjusted": adjusted[1]})
     if gold_rows is not None:
         _add_ppi(estimates, group_index, gold_rows, label_index(gold_labels, labels),
                  scores if scores is not None else predicted)
     return estimates
+
+
+def _use_scores(adjust_method: str, tagged_scores: bool, evaluation_scores: bool) -> bool:
+    """PACC where both the tagged rows and the evaluation have scores (auto), or asked."""
+    if adjust_method == "acc":
+        return False
+    if adjust_method == "pacc" and not (tagged_scores and evaluation_scores):
+        raise NewsrolesError("--adjust pacc needs scores in the tagged data and in the run's "
+                             "predictions; use --adjust acc")
+    return tagged_scores and evaluation_scores
+
+
+def _group_means(article: np.ndarray, group_index: np.ndarray, predicted: np.ndarray,
+                 observed: np.ndarray, replicates: int, rng: np.random.Generator):
+    """Per group, the label shares counted and the mean observed vector (scores, or the
+    one-hot labels for ACC): each as (point: groups x labels, draws: replicates x groups x
+    labels), the draws resampling the group's articles."""
+    k, n_groups = predicted.shape[1], int(group_index.max()) + 1
+    article_group = np.zeros(article.max() + 1, dtype=int)
+    article_group[article] = group_index
+    per_article = _sum_by(article, np.hstack([predicted, observed]))
+    count = np.zeros((n_groups, k)), np.zeros((replicates, n_groups, k))
+    mean = np.zeros((n_groups, k)), np.zeros((replicates, n_groups, k))
+    for g in range(n_groups):
+        rows = per_article[article_group == g]
+        total = rows.sum(axis=0)
+        summed = resampled_sums(rows, replicates, rng)
+        count[0][g], count[1][:, g] = count_shares(total[:k]), count_shares(summed[:, :k])
+        mean[0][g] = total[k:] / total[:k].sum()
+        mean[1][:, g] = summed[:, k:] / summed[:, :k].sum(axis=1, keepdims=True)
+    return count, mean
 
 
 def _add_ppi(estimates: Estimates, group_index: np.ndarray, gold_rows: np.ndarray,
