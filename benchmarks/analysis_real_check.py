@@ -117,7 +117,8 @@ def main() -> None:
         "mean_interval_width": (covered["upper"] - covered["lower"]).groupby(
             covered["method"]).mean(),
     }).loc[["count", "adjusted", "ppi"]]
-    print(f"groups: {', '.join(f'{g} ({n} sentences)' for g, n in labelled['period'].value_counts().sort_index().items())}")
+    sizes = labelled["period"].value_counts().sort_index()
+    print("groups: " + ", ".join(f"{g} ({n} sentences)" for g, n in sizes.items()))
     print(summary.round(4).to_string())
     by_group = errors.groupby(["method", "group"])["abs_error"].mean().unstack().loc[
         ["count", "adjusted", "ppi"]]

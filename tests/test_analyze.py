@@ -252,9 +252,9 @@ def test_bad_input_from_the_command_line_is_one_line_without_traceback(trained_r
     out = cli("analyze", str(folder / "tagged.jsonl"), "--model", str(trained_run), "--by",
               "outlet", "-o", str(folder / "never"))
     assert out.returncode == 2 and "Traceback" not in out.stderr
-    assert out.stderr.strip().splitlines() == [
-        f"newsroles: error: {folder / 'tagged.jsonl'}: no field 'outlet' to group by "
-        "(fields: date, publisher, title)"]
+    expected = (f"newsroles: error: {folder / 'tagged.jsonl'}: no field 'outlet' to group by "
+                "(fields: date, publisher, title)")
+    assert out.stderr.strip().splitlines() == [expected]
     assert not (folder / "never").exists()
 
 

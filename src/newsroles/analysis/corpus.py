@@ -12,11 +12,22 @@ import pandas as pd
 from newsroles.analysis.articles import article_measures, article_table
 from newsroles.analysis.differences import differences
 from newsroles.analysis.evaluation_set import EvaluationSet, load_evaluation
-from newsroles.analysis.report import (ASSUMPTIONS, html_report, plot_article_measures,
-                                       plot_differences, plot_shares)
+from newsroles.analysis.report import (
+    ASSUMPTIONS,
+    html_report,
+    plot_article_measures,
+    plot_differences,
+    plot_shares,
+)
 from newsroles.analysis.shares import Estimates, estimate_shares
-from newsroles.analysis.tagged import (MODEL_ID_COLUMN, group_labels, join_gold_sample,
-                                       parse_by, read_gold_sample, read_tagged)
+from newsroles.analysis.tagged import (
+    MODEL_ID_COLUMN,
+    group_labels,
+    join_gold_sample,
+    parse_by,
+    read_gold_sample,
+    read_tagged,
+)
 from newsroles.errors import NewsrolesError
 
 OUTPUT_FILES = ("shares.csv", "differences.csv", "articles.csv", "article_measures.csv",
@@ -58,10 +69,11 @@ def analyze(tagged: list[str | Path] | str | Path, run: str | Path, by: list[str
     estimates = estimate_shares(table, groups, evaluation, gold_rows, gold_labels, level,
                                 replicates, seed, adjust)
     articles = article_table(table, groups, evaluation.labels)
+    sample = ("no hand-labelled sample (no ppi)" if gold_rows is None else
+              f"hand-labelled sample: {len(gold_rows)} sentences")
     summary = (f"{len(table):,} sentences in {table['doc_id'].nunique():,} articles, "
                f"{len(estimates.groups)} group(s){' by ' + ', '.join(by) if by else ''}; "
-               f"model errors measured on {evaluation.describe()}; "
-               f"{'hand-labelled sample: ' + str(len(gold_rows)) + ' sentences; ' if gold_rows is not None else 'no hand-labelled sample (no ppi); '}"
+               f"model errors measured on {evaluation.describe()}; {sample}; "
                f"{level:.0%} intervals, {replicates} bootstrap replicates, seed {seed}.")
     return Analysis(estimates.table(), differences(estimates, baseline), articles,
                     article_measures(articles, estimates.groups, level, replicates, seed),
@@ -146,4 +158,4 @@ def warn_small_groups(result: Analysis, minimum: int = 30, articles: int = 5) ->
                   file=sys.stderr)
 
 
-__all__ = ["Analysis", "analyze", "write_analysis", "OUTPUT_FILES"]
+__all__ = ["OUTPUT_FILES", "Analysis", "analyze", "write_analysis"]

@@ -150,17 +150,20 @@ def _pyplot():
     return plt
 
 
+_STYLE = ("body{font-family:sans-serif;max-width:72em;margin:2em auto;line-height:1.4}"
+          "table{border-collapse:collapse;font-size:0.85em}"
+          "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}img{max-width:100%}")
+
+
 def html_report(title: str, summary: str, tables: dict[str, pd.DataFrame],
                 images: dict[str, Path], methods: dict[str, str]) -> str:
     """The page: a summary, what each method assumes, the plots inlined, the tables."""
-    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
-             "</title><style>body{font-family:sans-serif;max-width:72em;margin:2em auto;"
-             "line-height:1.4}table{border-collapse:collapse;font-size:0.85em}"
-             "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
-             "img{max-width:100%}</style></head><body>",
-             f"<h1>{html.escape(title)}</h1><p>{html.escape(summary)}</p>",
+    head = (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
+            f"</title><style>{_STYLE}</style></head><body>")
+    parts = [head, f"<h1>{html.escape(title)}</h1><p>{html.escape(summary)}</p>",
              "<h2>What each method assumes</h2><ul>"]
-    parts += [f"<li><b>{html.escape(m)}</b> {html.escape(text)}</li>" for m, text in methods.items()]
+    parts += [f"<li><b>{html.escape(m)}</b> {html.escape(text)}</li>"
+              for m, text in methods.items()]
     parts.append("</ul>")
     for caption, path in images.items():
         data = base64.b64encode(path.read_bytes()).decode("ascii")

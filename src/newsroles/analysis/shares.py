@@ -8,8 +8,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from newsroles.analysis.estimators import (EvalSums, adjust, count_shares, percentile_interval,
-                                           ppi_mean, resampled_sums, z_value)
+from newsroles.analysis.estimators import (
+    EvalSums,
+    adjust,
+    count_shares,
+    percentile_interval,
+    ppi_mean,
+    resampled_sums,
+    z_value,
+)
 from newsroles.analysis.evaluation_set import EvaluationSet, label_index
 from newsroles.errors import NewsrolesError
 

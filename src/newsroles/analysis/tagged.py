@@ -77,16 +77,16 @@ def _input_fields(columns) -> list[str]:
 
 
 def _read_parquet(path: Path, fields: list[str]) -> pd.DataFrame:
+    import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     try:
         names = pq.read_schema(path).names
         table = pq.read_table(path, columns=[n for n in names if _wanted(n, fields)])
-    except Exception as e:  # pyarrow's errors are many classes; all mean "not Parquet"
+    except (pa.ArrowException, OSError, ValueError) as e:
         raise NewsrolesError(f"not a readable Parquet file ({type(e).__name__})", path) from None
     if SOURCE_COLUMN in table.column_names:  # a struct (text, start, end) or plain text
-        import pyarrow as pa
-        import pyarrow.compute as pc
 
         source = table[SOURCE_COLUMN]
         if pa.types.is_struct(source.type) and source.type.get_field_index("text") >= 0:
