@@ -38,7 +38,9 @@ RUN = os.environ["NEWSROLES_RUN"]
 BY = [f for f in os.environ.get("NEWSROLES_BY", "").split(",") if f]
 GOLD_SAMPLE = os.environ.get("NEWSROLES_GOLD_SAMPLE") or None
 result = analyze(TAGGED, RUN, by=BY, gold_sample=GOLD_SAMPLE)
-print(result.summary)"""),
+print(result.summary)
+for line in result.warnings:
+    print("warning:", line)"""),
     new_markdown_cell("## Shares by group\n\nestimate [lower, upper] per method."),
     new_code_cell("""display(wide_table(result.shares))
 plot_shares(result.shares)

@@ -168,6 +168,8 @@ def test_analyze_writes_shares_differences_articles_plots_and_report(trained_run
     assert out.returncode == 0, out.stderr[-2000:]
     # 4 articles and 15 or so hand-labelled sentences a publisher: said, not hidden
     assert "warning: group 'A' has 4 article(s)" in out.stderr
+    # the run scored its model on two of these articles (the fixture's test split)
+    assert "warning: 2 of the tagged articles are in the gold test split" in out.stderr
     assert "warning: group 'B' has" in out.stderr and "hand-labelled sentences" in out.stderr
     shares = pd.read_csv(folder / "findings" / "shares.csv")
     assert list(shares.columns[:7]) == SHARE_HEADER
@@ -189,6 +191,7 @@ def test_analyze_writes_shares_differences_articles_plots_and_report(trained_run
     assert len(articles) == 8 and "sources" in articles.columns
     page = (folder / "findings" / "report.html").read_text()
     assert page.count("data:image/png;base64,") == 3 and "assumes" in page
+    assert "<b>Warning:</b> group &#x27;A&#x27; has 4 article(s)" in page
     assert "ppi" in page and "adjusted" in page
     assert not list((folder / "findings").glob(".*"))  # no temporary files left
 
@@ -278,6 +281,17 @@ def test_a_run_without_predictions_and_another_models_tags_are_refused(trained_r
     assert not analyze(own, trained_run, replicates=100).shares.empty
     with pytest.raises(NewsrolesError, match="expected .jsonl, .csv, .parquet"):
         analyze(tmp_path / "tagged.txt", trained_run)
+    # an output that would replace an input
+    from newsroles.analysis import write_analysis
+
+    (tmp_path / "out").mkdir()
+    clash = _rewritten(folder / "tagged.jsonl", tmp_path / "out" / "articles.csv", dict)
+    pd.read_json(clash, lines=True).drop(columns=["scores", "source", "cue", "quote_spans"]
+                                         ).to_csv(clash, index=False)
+    result = analyze(clash, trained_run, replicates=100)
+    with pytest.raises(NewsrolesError, match="would write over the input articles.csv"):
+        write_analysis(result, tmp_path / "out")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["articles.csv"]
     unscored = _rewritten(folder / "tagged.jsonl", tmp_path / "unscored.jsonl",
                           lambda r: {k: v for k, v in r.items() if k != "scores"})
     with pytest.raises(NewsrolesError, match="--adjust pacc needs scores"):

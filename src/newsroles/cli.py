@@ -530,11 +530,11 @@ def _analyze(argv: list[str]) -> None:
     args = parser.parse_args(argv)
 
     from newsroles.analysis import analyze, write_analysis
-    from newsroles.analysis.corpus import warn_small_groups
 
     result = analyze(args.tagged, args.model, args.by, args.gold_sample, args.baseline,
                      args.level, args.bootstrap, args.seed, args.adjust)
-    warn_small_groups(result)
+    for line in result.warnings:
+        print(f"warning: {line}", file=sys.stderr)
     written = write_analysis(result, args.output)
     print(f"{result.summary}\nwrote {', '.join(p.name for p in written)} -> {args.output}",
           file=sys.stderr)

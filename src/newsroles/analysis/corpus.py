@@ -3,7 +3,6 @@ plots and a report, in one call (`analyze`) that the CLI and the notebook share.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +42,8 @@ class Analysis:
     estimates: Estimates
     evaluation: EvaluationSet
     summary: str
+    inputs: tuple[Path, ...] = ()  # the files read: never written over
+    warnings: tuple[str, ...] = ()
 
 
 def analyze(tagged: list[str | Path] | str | Path, run: str | Path, by: list[str] = (),
@@ -75,9 +76,22 @@ def analyze(tagged: list[str | Path] | str | Path, run: str | Path, by: list[str
                f"{len(estimates.groups)} group(s){' by ' + ', '.join(by) if by else ''}; "
                f"model errors measured on {evaluation.describe()}; {sample}; "
                f"{level:.0%} intervals, {replicates} bootstrap replicates, seed {seed}.")
-    return Analysis(estimates.table(), differences(estimates, baseline), articles,
-                    article_measures(articles, estimates.groups, level, replicates, seed),
-                    estimates, evaluation, summary)
+    inputs = tuple(Path(p) for p in [*paths, *([gold_sample] if gold_sample else [])])
+    result = Analysis(estimates.table(), differences(estimates, baseline), articles,
+                      article_measures(articles, estimates.groups, level, replicates, seed),
+                      estimates, evaluation, summary, inputs)
+    result.warnings = (*_overlap_warning(table, evaluation), *small_group_warnings(result))
+    return result
+
+
+def _overlap_warning(table: pd.DataFrame, evaluation: EvaluationSet) -> list[str]:
+    """Adjusting with errors measured on the same articles is circular: say so."""
+    shared = set(table["doc_id"].unique()) & set(evaluation.sentences["doc_id"].unique())
+    if not shared:
+        return []
+    return [f"{len(shared)} of the tagged articles are in the gold {evaluation.split} split "
+            "the model's errors were measured on: adjusted is not an independent estimate "
+            "for them"]
 
 
 def write_analysis(result: Analysis, out: str | Path) -> list[Path]:
@@ -89,6 +103,10 @@ def write_analysis(result: Analysis, out: str | Path) -> list[Path]:
     if out.exists() and not out.is_dir():
         raise NewsrolesError("is a file; -o names a folder for the tables, plots and report",
                              out)
+    inputs = {p.resolve() for p in result.inputs}
+    clash = [name for name in OUTPUT_FILES if (out / name).resolve() in inputs]
+    if clash:
+        raise NewsrolesError(f"would write over the input {clash[0]}; choose another -o", out)
     with atomic_files(out) as tmp:
         result.shares.to_csv(tmp / "shares.csv", index=False)
         result.differences.to_csv(tmp / "differences.csv", index=False)
@@ -105,7 +123,7 @@ def write_analysis(result: Analysis, out: str | Path) -> list[Path]:
                            {"Shares": result.shares, "Differences": result.differences,
                             "Per-article measures (means over articles)":
                                 result.article_measures},
-                           images, methods_text(result))
+                           images, methods_text(result), result.warnings)
         (tmp / "report.html").write_text(page, encoding="utf-8")
         written = sorted(p.name for p in tmp.iterdir())
     return [out / name for name in written]
@@ -138,24 +156,23 @@ def _check_model(table: pd.DataFrame, evaluation: EvaluationSet) -> None:
                              "model", evaluation.run)
 
 
-def warn_small_groups(result: Analysis, minimum: int = 30, articles: int = 5) -> None:
-    """One line per group with fewer than `articles` articles (count's and adjusted's
+def small_group_warnings(result: Analysis, minimum: int = 30, articles: int = 5) -> list[str]:
+    """A line per group with fewer than `articles` articles (count's and adjusted's
     intervals resample them) or whose ppi rests on fewer than `minimum` hand-labelled
     sentences."""
+    lines = []
     per_group = result.articles.groupby("group").size()
     for group in result.estimates.groups:
         if per_group.get(group, 0) < articles:
-            print(f"warning: group {group!r} has {per_group.get(group, 0)} article(s); its "
-                  "count and adjusted intervals (articles resampled) are too narrow to trust",
-                  file=sys.stderr)
+            lines.append(f"group {group!r} has {per_group.get(group, 0)} article(s); its count "
+                         "and adjusted intervals (articles resampled) are too narrow to trust")
     labelled = result.estimates.labelled.get("ppi")
-    if labelled is None:
-        return
-    for group, n in zip(result.estimates.groups, labelled):
+    for group, n in zip(result.estimates.groups, [] if labelled is None else labelled):
         if n < minimum:
-            print(f"warning: group {group!r} has {int(n)} hand-labelled sentences; its ppi "
-                  f"interval {'is missing' if n < 2 else 'is rough'} (normal approximation)",
-                  file=sys.stderr)
+            lines.append(f"group {group!r} has {int(n)} hand-labelled sentences; its ppi "
+                         f"interval {'is missing' if n < 2 else 'is rough'} (normal "
+                         "approximation)")
+    return lines
 
 
 __all__ = ["OUTPUT_FILES", "Analysis", "analyze", "write_analysis"]

@@ -156,11 +156,14 @@ _STYLE = ("body{font-family:sans-serif;max-width:72em;margin:2em auto;line-heigh
 
 
 def html_report(title: str, summary: str, tables: dict[str, pd.DataFrame],
-                images: dict[str, Path], methods: dict[str, str]) -> str:
-    """The page: a summary, what each method assumes, the plots inlined, the tables."""
+                images: dict[str, Path], methods: dict[str, str],
+                warnings: tuple[str, ...] = ()) -> str:
+    """The page: a summary and its warnings, what each method assumes, the plots inlined,
+    the tables."""
     head = (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
             f"</title><style>{_STYLE}</style></head><body>")
     parts = [head, f"<h1>{html.escape(title)}</h1><p>{html.escape(summary)}</p>",
+             *[f"<p><b>Warning:</b> {html.escape(w)}</p>" for w in warnings],
              "<h2>What each method assumes</h2><ul>"]
     parts += [f"<li><b>{html.escape(m)}</b> {html.escape(text)}</li>"
               for m, text in methods.items()]
