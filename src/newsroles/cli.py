@@ -4,8 +4,8 @@ usage: newsroles COMMAND [options]      (newsroles COMMAND --help: a command's o
 
 Train and score (Hydra overrides, one run directory each; -m for a sweep):
   run          prepare, gold, parse, label, train, evaluate: newsroles run model=transformer
-  prepare | label | train | evaluate   the pipeline up to that stage
                newsroles run --from-search SWEEP_DIR: a search's best settings, on test
+  prepare | label | train | evaluate   the pipeline up to that stage
   rerun        the same run again from its saved overrides: newsroles rerun RUN
 Use a model:
   tag          label new articles' sentences, with who said it:
