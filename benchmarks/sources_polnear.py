@@ -43,10 +43,15 @@ def token_f1(a: str, b: str) -> float:
     return 2 * p * r / (p + r)
 
 
+def _exact(pair) -> bool:
+    predicted, gold = pair
+    return predicted is not None and norm(predicted) in {norm(x) for x in gold}
+
+
 def score(pairs: list[tuple[str | None, list[str]]]) -> dict:
     n_pred = sum(p is not None for p, _ in pairs)
     n_gold = sum(bool(g) for _, g in pairs)
-    exact = sum(1 for p, g in pairs if p is not None and norm(p) in {norm(x) for x in g})
+    exact = sum(map(_exact, pairs))
     soft = sum(max((token_f1(p, x) for x in g), default=0.0) for p, g in pairs if p is not None)
 
     def prf(tp):
@@ -61,17 +66,26 @@ def score(pairs: list[tuple[str | None, list[str]]]) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--polnear", required=True)
+    ap.add_argument("--split", default="dev", choices=("dev", "train"),
+                    help="tune on train, report dev")
+    ap.add_argument("--docs", type=int, default=None, help="only the first N documents")
+    ap.add_argument("--misses", default=None,
+                    help="write each wrong or missing source to this JSONL file (keep it "
+                         "outside the repository: it holds PolNeAR text)")
     args = ap.parse_args()
     from newsroles.attribution import add_sources
     from newsroles.sentences import split_sentences_given
 
     docs = defaultdict(list)
-    with open(Path(args.polnear) / "dev.jsonl", encoding="utf-8") as fh:
+    with open(Path(args.polnear) / f"{args.split}.jsonl", encoding="utf-8") as fh:
         for line in fh:
             r = json.loads(line)
             docs[r["doc_id"]].append(r)
+    if args.docs is not None:
+        docs = dict(list(docs.items())[:args.docs])
     t0 = time.perf_counter()
-    src_pairs, cue_pairs = [], []
+    src_pairs, cue_pairs, misses = [], [], []
+    by_via = defaultdict(list)  # the rule that found each predicted source -> its pairs
     for doc_id, rows in docs.items():
         sents = split_sentences_given(doc_id, [r["text"] for r in rows])
         recs = [{"doc_id": doc_id, "text": r["text"], "label": r["label"], "start": -1,
@@ -83,8 +97,21 @@ def main() -> None:
                 continue
             src_pairs.append((rec["source"] and rec["source"]["text"], r["sources"]))
             cue_pairs.append((rec["cue"] and rec["cue"]["text"], r["cues"]))
+            if rec["source"]:
+                by_via[rec["source"].get("via", "sentence") + ":" + rec.get("_rule", "")].append(src_pairs[-1])
+            if args.misses and not _exact(src_pairs[-1]):
+                misses.append({"doc_id": doc_id, "text": r["text"], "gold": r["sources"],
+                               "gold_cues": r["cues"], "source": rec["source"],
+                               "cue": rec["cue"]})
     secs = time.perf_counter() - t0
-    result = {"source": score(src_pairs), "cue": score(cue_pairs), "seconds": round(secs, 1)}
+    if args.misses:
+        with open(args.misses, "w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(m, ensure_ascii=False) + "\n" for m in misses)
+    result = {"split": args.split, "documents": len(docs), "source": score(src_pairs),
+              "cue": score(cue_pairs), "seconds": round(secs, 1),
+              "source_by_via": {via: {"n": len(pairs),
+                                      "exact_precision": round(sum(map(_exact, pairs)) / len(pairs), 3)}
+                                for via, pairs in sorted(by_via.items())}}
     print(json.dumps(result, indent=2))
     for what in ("source", "cue"):
         m = result[what]

@@ -19,7 +19,7 @@ SEED_GOLD = [
     ("quote", ["Rubio"], ["explained"]),
     ("quote", ["Bukele"], ["confirmed"]),
     ("quote", ["Bukele"], ["wrote"]),
-    ("quote", ["Bukele"], []),  # the quotation goes on; the cue was in the sentence before
+    ("quote", ["Bukele"], ["wrote"]),  # the quotation goes on: speaker and cue carried
     ("quote", ["Fox News’s Bill Melugin"], ["reported"]),
     ("quote", ["Breitbart News’s Frances Martel"], ["reported"]),
     ("attribution", ["The two"], ["vowed"]),
@@ -53,13 +53,15 @@ def test_sources_cues_and_a_quotation_over_two_sentences():
     add_sources(recs)
     got = [(r["source"] and r["source"]["text"], r["cue"] and r["cue"]["text"]) for r in recs]
     assert got == [("The Harbour Gazette", "reports"), ("firefighters", "according to"),
-                   ("the mayor", "said"), ("the mayor", None), (None, None)]
+                   ("the mayor", "said"), ("the mayor", "said"), (None, None)]
     for key in ("source", "cue"):  # offsets slice the sentence they name to the text
         for r in recs:
             if r[key]:
                 where = recs[r[key]["sent_idx"]]["text"]
                 assert where[r[key]["start"]:r[key]["end"]] == r[key]["text"]
-    assert recs[3]["source"]["sent_idx"] == 2  # named where the quotation began
+    # Named where the quotation began, cue and all (as PolNeAR and PARC mark it).
+    assert recs[3]["source"]["sent_idx"] == recs[3]["cue"]["sent_idx"] == 2
+    assert recs[3]["source"]["via"] == "quotation" and recs[2]["source"]["via"] == "sentence"
     assert [q["text"] for q in recs[3]["quote_spans"]] == ["happen again.”"]
     assert recs[0]["quote_spans"] == [] and recs[4]["source"] is None
 

@@ -1,0 +1,180 @@
+"""Who said it across an article's sentences.
+
+Each quote or attribution sentence first gets its own source and cue (sentence.py). One
+naming nobody then takes a speaker from the sentences around it, by the first of these
+rules that finds one, recorded in `source.via`:
+
+    quotation       another sentence of the same quotation: where it began, else where it
+                    closes ("“... . ... ,” she said.")
+    next_sentence   the next sentence's reporting tag, when that sentence opens with a
+                    quotation ("“A.” “B,” she said.")
+    introduction    a sentence ending in a colon that names a speaker ("X said:"), for the
+                    sentences it introduces
+    paragraph       another reported sentence of the same paragraph (raw text only: given
+                    sentences carry no paragraphs)
+    last_speaker    a quotation straight after one with a speaker: the same speaker going on
+
+A carried source brings its cue; both keep the `sent_idx` of the sentence they lie in.
+A source found in the sentence itself has `via` "sentence".
+"""
+
+from __future__ import annotations
+
+from newsroles.attribution.quotes import open_at_end, opens_with_quote, quote_spans
+from newsroles.attribution.sentence import extract_one
+
+REPORTED = ("quote", "attribution")
+_LAST_SPEAKER_REACH = 2  # sentences back a fresh quotation may look for its speaker
+
+
+def _span(text: str, span, base: int, sent_idx) -> dict | None:
+    """The span's text and offsets (into the article, or into sentence `sent_idx` when the
+    article is not known)."""
+    if span is None:
+        return None
+    a, b = span
+    return {"text": text[a:b], "start": base + a, "end": base + b, "sent_idx": sent_idx}
+
+
+def _parsed(records: list[dict], parse_docs, kept) -> dict:
+    """Docs of the quote and attribution records, by id(record)."""
+    from newsroles.labeling.parse import parse_docs as parse
+
+    todo = [r for r in records if r.get("label") in REPORTED]
+    if parse_docs is None:
+        kept = kept or {}
+        fresh = iter(parse(r["text"] for r in todo if r["text"] not in kept))
+        parse_docs = [kept[r["text"]] if r["text"] in kept else next(fresh) for r in todo]
+    return dict(zip((id(r) for r in todo), parse_docs))
+
+
+def _documents(records: list[dict]):
+    """Runs of consecutive records of one document."""
+    run: list[dict] = []
+    for r in records:
+        if run and r.get("doc_id") != run[0].get("doc_id"):
+            yield run
+            run = []
+        run.append(r)
+    if run:
+        yield run
+
+
+class _Sentence:
+    """One record's own findings, and what the rules across sentences read."""
+
+    __slots__ = ("record", "reported", "open_start", "open_end", "source", "cue", "found",
+                 "ends_with_colon", "opens_quote", "paragraph")
+
+    def __init__(self, record: dict, open_start: bool, doc, idx):
+        text = record["text"]
+        self.record = record
+        self.open_start = open_start
+        self.open_end = open_at_end(text, open_start)
+        self.reported = doc is not None
+        self.opens_quote = opens_with_quote(text) or open_start
+        self.paragraph = record.get("paragraph") if (record.get("start") or -1) >= 0 else None
+        self.source = self.cue = self.found = None
+        self.ends_with_colon = False
+        record["source"], record["cue"], record["quote_spans"] = None, None, []
+        if doc is None:
+            return
+        start = record.get("start")
+        base = start if start is not None and start >= 0 else 0
+        quotes = quote_spans(text, open_start)
+        self.found = extract_one(doc, quotes, continued=open_start)
+        self.source = _span(text, self.found["source"], base, idx)
+        self.cue = _span(text, self.found["cue"], base, idx)
+        if self.source is not None:
+            self.source["via"] = "sentence"
+            record["_rule"] = self.found["rule"]
+        self.ends_with_colon = text.rstrip().endswith(":") and not self.open_end
+        if record["label"] == "quote":
+            record["quote_spans"] = [_span(text, q, base, idx) for q in quotes]
+
+
+def _carried(donor: _Sentence, via: str) -> tuple[dict, dict | None]:
+    return {**donor.source, "via": via}, donor.cue
+
+
+def _quotation_runs(sents: list[_Sentence]) -> list[list[int]]:
+    """Indices of the sentences of each quotation that runs over several sentences."""
+    runs, current = [], []
+    for i, s in enumerate(sents):
+        if s.open_start and current:
+            current.append(i)
+        else:
+            if len(current) > 1:
+                runs.append(current)
+            current = [i]
+        if not s.open_end:
+            if len(current) > 1:
+                runs.append(current)
+            current = []
+    if len(current) > 1:
+        runs.append(current)
+    return runs
+
+
+def _from_quotation(sents, runs) -> dict[int, tuple]:
+    found = {}
+    for run in runs:
+        named = [i for i in run if sents[i].source is not None]
+        for i in run:
+            if sents[i].reported and sents[i].source is None and named:
+                earlier = [k for k in named if k < i]
+                donor = earlier[-1] if earlier else named[0]
+                found[i] = _carried(sents[donor], "quotation")
+    return found
+
+
+def _from_neighbours(sents: list[_Sentence], i: int):
+    """The rules after `quotation`, in order, for sentence i."""
+    s = sents[i]
+    after = sents[i + 1] if i + 1 < len(sents) else None
+    if after is not None and after.reported and after.opens_quote and after.source is not None \
+            and after.source["via"] == "sentence" and s.opens_quote and not s.open_end:
+        return _carried(after, "next_sentence")
+    before = sents[i - 1] if i else None
+    if before is not None and before.reported and before.source is not None and \
+            (before.ends_with_colon or before.source["via"] == "introduction"):
+        return _carried(before, "introduction")
+    if s.paragraph is not None:
+        same = [k for k in range(len(sents)) if k != i and sents[k].paragraph == s.paragraph
+                and sents[k].source is not None and sents[k].source["via"] == "sentence"]
+        if same:
+            return _carried(sents[min(same, key=lambda k: (abs(k - i), k < i))], "paragraph")
+    if s.opens_quote:
+        for k in range(i - 1, max(-1, i - 1 - _LAST_SPEAKER_REACH), -1):
+            if sents[k].source is not None:
+                return _carried(sents[k], "last_speaker")
+            if not sents[k].reported:
+                break
+    return None
+
+
+def _document_sources(records: list[dict], docs: dict) -> None:
+    sents, open_state = [], False
+    for r in records:
+        s = _Sentence(r, open_state, docs.get(id(r)), r.get("sent_idx"))
+        sents.append(s)
+        open_state = s.open_end
+    for i, carried in _from_quotation(sents, _quotation_runs(sents)).items():
+        sents[i].source, sents[i].cue = carried
+    for i, s in enumerate(sents):
+        if s.reported and s.source is None:
+            carried = _from_neighbours(sents, i)
+            if carried is not None:
+                s.source, s.cue = carried
+    for s in sents:
+        s.record["source"], s.record["cue"] = s.source, s.cue
+
+
+def add_sources(records: list[dict], parse_docs=None, kept: dict | None = None) -> None:
+    """Add `source`, `cue` and `quote_spans` to the quote and attribution records of one
+    or more documents (in order); other records get None / []. Offsets are into the
+    article when the record has `start`, else into the sentence. `kept`: Docs already
+    parsed, by text (labeling.parse.keep_docs); only the rest are parsed now."""
+    docs = _parsed(records, parse_docs, kept)
+    for doc_records in _documents(records):
+        _document_sources(doc_records, docs)

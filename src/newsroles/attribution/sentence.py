@@ -1,0 +1,249 @@
+"""Who said it within one parsed sentence: the cue and the source's noun phrase.
+
+The cue is a reporting or stance verb outside the quotation marks, preferring the one
+nearest the root, with its auxiliaries ("has learned"); the source is that verb's subject
+(or the agent of a passive), the whole noun phrase with its appositives and relative
+clauses ("Jane Roe, the mayor's spokeswoman,"), as PolNeAR and PARC mark it. A relative
+pronoun ("X, who said ...") stands for the noun it hangs on. Where no verb names anyone,
+the non-verb cues follow: "according to X", "in a statement from X", a colon after a
+name ("Roe: ..."). Offsets are into the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsroles.attribution.kinds import holds_views
+from newsroles.attribution.quotes import inside
+from newsroles.labeling.vocab import REPORT_LEMMAS, STANCE_LEMMAS
+
+CUE_LEMMAS = REPORT_LEMMAS | STANCE_LEMMAS | frozenset("learn hear quote cite".split())
+_RELATIVE = frozenset("who which that".split())
+_SHORT_QUOTE = 32  # characters, marks included
+_DASHES = frozenset("— – -- ―".split())
+# Nouns for what a statement comes in: "in a statement from X", "in an email".
+_CHANNELS = frozenset("statement email e-mail interview letter post tweet release "
+                      "memo note message video op-ed essay column speech remarks".split())
+# A dateline before the subject ("WASHINGTON (Reuters) - "): not part of the source.
+_DATELINE = re.compile(r"^[^\W\d][^()]{0,40}?(?:\([^()]{1,30}\))?\s*(?:—|–|--|-)\s+")
+
+
+def _trim(toks: list) -> list:
+    """Strip punctuation at either end, keeping a closing bracket whose opener is kept."""
+    while toks and toks[0].is_punct and toks[0].text not in "(“\"":
+        toks = toks[1:]
+    while toks and toks[-1].is_punct:
+        if toks[-1].text == ")" and any(t.text == "(" for t in toks):
+            break
+        toks = toks[:-1]
+    return toks
+
+
+def _short_quote(i: int, quotes) -> bool:
+    """A few words in quotation marks: a title or nickname inside a name, not speech."""
+    return any(a <= i < b and b - a <= _SHORT_QUOTE for a, b in quotes)
+
+
+def phrase_tokens(token, quotes) -> list:
+    """The noun phrase headed by `token`: its subtree, cut at a dash after the head (an
+    aside, "Democrats — buoyed by ... —"), at a clause the parser hung on the head
+    ("when asked"), and at a quotation."""
+    dropped = {t.i for c in token.children if c.dep_ == "advcl" for t in c.subtree}
+    toks = []
+    for t in token.subtree:
+        if t.i in dropped:
+            continue
+        quoted = inside(t.idx, quotes) and not _short_quote(t.idx, quotes)
+        if t.i > token.i and (t.text in _DASHES or quoted):
+            break
+        if t.i < token.i and quoted:
+            toks = []
+            continue
+        toks.append(t)
+    return _trim(toks) or [token]
+
+
+def _span_of(toks) -> tuple[int, int]:
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _strip_dateline(doc, toks: list) -> list:
+    """Drop a dateline the parser made part of the subject."""
+    if not toks or toks[0].i != 0:
+        return toks
+    start = toks[0].idx
+    m = _DATELINE.match(doc.text[start:toks[-1].idx + len(toks[-1].text)])
+    if m is None or not m.group(0).split()[0].isupper() and "(" not in m.group(0):
+        return toks
+    cut = start + m.end()
+    rest = [t for t in toks if t.idx >= cut]
+    return rest or toks
+
+
+def _depth(token) -> int:
+    d = 0
+    while token.head.i != token.i:  # spaCy makes a new Token object on each access
+        token, d = token.head, d + 1
+    return d
+
+
+def _subject(verb):
+    """The active subject; else the agent of a passive ("was told by X"); else the passive
+    subject; else, for a coordinated verb, the subject of the verb it joins."""
+    for c in verb.children:
+        if c.dep_ == "nsubj":
+            return c
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    if agent is not None:
+        pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+        if pobj is not None:
+            return pobj
+    for c in verb.children:
+        if c.dep_ == "nsubjpass":
+            return c
+    # "X said ... and added ...", "X mocked Y, claiming ...": the verb shares the subject
+    # of the verb it hangs on.
+    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
+        return _subject(verb.head)
+    return None
+
+
+def _antecedent(subj):
+    """ "X, who said ...": the relative pronoun's noun (the verb heads a relative clause
+    hanging on it); else the pronoun itself."""
+    verb = subj.head
+    if subj.lower_ in _RELATIVE and verb.dep_ == "relcl" and verb.head.pos_ in ("PROPN", "NOUN"):
+        return verb.head, verb
+    return subj, None
+
+
+def _noun_phrase(doc, head, quotes, without=None) -> list:
+    toks = phrase_tokens(head, quotes)
+    if without is not None:  # the relative clause the cue stands in
+        cut = {t.i for t in without.subtree}
+        toks = _trim([t for t in toks if t.i not in cut and t.i < min(cut)])
+    return _strip_dateline(doc, toks) or [head]
+
+
+def _found(doc, head, cue, quotes, without=None) -> dict:
+    toks = _noun_phrase(doc, head, quotes, without)
+    return {"cue": cue, "source": _span_of(toks), "head": head, "tokens": toks}
+
+
+def _cue_span(doc, verb) -> tuple[int, int]:
+    aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg") and c.i < verb.i]
+    first = min([verb, *aux], key=lambda t: t.i)
+    # Only a contiguous auxiliary chain joins the cue ("has learned", not "has, she said").
+    if any(doc[k].is_punct for k in range(first.i, verb.i)):
+        first = verb
+    return first.idx, verb.idx + len(verb.text)
+
+
+def _verb_cue(doc, quotes) -> dict | None:
+    from newsroles.labeling.parse import lemma
+
+    candidates = [t for t in doc if t.pos_ in ("VERB", "AUX") and lemma(t).lower() in CUE_LEMMAS
+                  and not inside(t.idx, quotes)]
+    if not candidates:
+        return None
+    verb = min(candidates, key=lambda t: (_depth(t), t.i))
+    cue = _cue_span(doc, verb)
+    subj = _subject(verb)
+    if subj is None or inside(subj.idx, quotes):
+        return {"cue": cue, "source": None, "head": None, "tokens": []}
+    head, relcl = _antecedent(subj)
+    return _found(doc, head, cue, quotes, relcl)
+
+
+def _according_to(doc, quotes) -> dict | None:
+    """ "according to X"."""
+    for t in doc[:-1]:
+        if t.lower_ == "according" and doc[t.i + 1].lower_ == "to" and not inside(t.idx, quotes):
+            to = doc[t.i + 1]
+            cue = (t.idx, to.idx + len(to.text))
+            pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+            if pobj is None:
+                return {"cue": cue, "source": None, "head": None, "tokens": []}
+            return _found(doc, pobj, cue, quotes)
+    return None
+
+
+def _in_a_statement(doc, quotes) -> dict | None:
+    """ "in a statement from X", "in an email released by X": the channel and its author."""
+    for t in doc:
+        if t.lower_ != "in" or inside(t.idx, quotes):
+            continue
+        channel = next((c for c in t.children if c.dep_ == "pobj"
+                        and c.lower_ in _CHANNELS), None)
+        if channel is None:
+            continue
+        author = None
+        for c in channel.subtree:
+            if c.dep_ == "pobj" and c.head.lower_ in ("from", "by") and c.head.i > channel.i:
+                author = c
+                break
+        if author is not None:
+            return _found(doc, author, (t.idx, channel.idx + len(channel.text)), quotes)
+    return None
+
+
+def _colon(doc, quotes) -> dict | None:
+    """A name and a colon before what it says ("Roe: “We will not.”"): a short phrase
+    without a verb, opening the sentence."""
+    colon = next((t for t in doc if t.text == ":" and not inside(t.idx, quotes)), None)
+    if colon is None or not 0 < colon.i <= 8 or colon.i + 1 >= len(doc):
+        return None
+    before = doc[:colon.i]
+    if any(t.pos_ in ("VERB", "AUX") or inside(t.idx, quotes) for t in before):
+        return None
+    if not any(t.pos_ in ("PROPN", "NOUN", "PRON") for t in before):
+        return None
+    toks = _trim(list(before))
+    if not toks:
+        return None
+    head = max(toks, key=lambda t: (t.pos_ == "PROPN", t.i))
+    return {"cue": (colon.idx, colon.idx + 1), "source": _span_of(toks), "head": head,
+            "tokens": toks}
+
+
+# Subjects that do not hold a view: dummies, and the first and second person (a speaker's
+# own words, quoted without marks).
+_NOT_HOLDERS = frozenset("it there this that i we you me us".split())
+
+
+def _main_verb(doc, quotes) -> dict | None:
+    """The main verb and its subject, for a sentence already judged reported whose cue is
+    no reporting verb ("X wants ...", "X endorsed Y"), when the subject can hold a view
+    (not "the poll", "his victory")."""
+    from newsroles.labeling.parse import lemma
+
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.pos_ != "VERB" or inside(root.idx, quotes) or lemma(root) == "be":
+        return None
+    subj = _subject(root)
+    if subj is None or inside(subj.idx, quotes) or subj.lower_ in _NOT_HOLDERS:
+        return None
+    head, relcl = _antecedent(subj)
+    found = _found(doc, head, _cue_span(doc, root), quotes, relcl)
+    return found if holds_views(head, found["tokens"]) else None
+
+
+_NON_VERB_CUES = (_according_to, _in_a_statement, _colon, _main_verb)
+
+
+def extract_one(doc, quotes: list[tuple[int, int]], continued: bool = False) -> dict:
+    """Source and cue of one parsed sentence, offsets relative to it: {"cue", "source"}
+    as (start, end) or None, and the source's head token and tokens. `continued`: the
+    sentence goes on a quotation begun earlier, so its main verb is the speaker's."""
+    by_verb = _verb_cue(doc, quotes)
+    if by_verb is not None and by_verb["source"] is not None:
+        by_verb["rule"] = "verb"
+        return by_verb
+    rules = _NON_VERB_CUES[:-1] if continued else _NON_VERB_CUES
+    for rule in rules:
+        found = rule(doc, quotes)
+        if found is not None and found["source"] is not None:
+            found["rule"] = rule.__name__.strip("_")
+            return found
+    return by_verb or _according_to(doc, quotes) or {"cue": None, "source": None,
+                                                     "head": None, "tokens": []}
