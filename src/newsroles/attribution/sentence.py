@@ -29,10 +29,11 @@ _DATELINE = re.compile(r"^[^\W\d][^()]{0,40}?(?:\([^()]{1,30}\))?\s*(?:—|–|-
 
 
 def _trim(toks: list) -> list:
-    """Strip punctuation at either end, keeping a closing bracket whose opener is kept."""
-    while toks and toks[0].is_punct and toks[0].text not in "(“\"":
+    """Strip punctuation and spaces at either end, keeping an opening quotation mark and
+    a closing bracket whose opener is kept."""
+    while toks and (toks[0].is_space or toks[0].is_punct and toks[0].text not in "(“\""):
         toks = toks[1:]
-    while toks and toks[-1].is_punct:
+    while toks and (toks[-1].is_punct or toks[-1].is_space):
         if toks[-1].text == ")" and any(t.text == "(" for t in toks):
             break
         toks = toks[:-1]
@@ -44,14 +45,34 @@ def _short_quote(i: int, quotes) -> bool:
     return any(a <= i < b and b - a <= _SHORT_QUOTE for a, b in quotes)
 
 
+_TIME_WORDS = frozenset("""monday tuesday wednesday thursday friday saturday sunday today
+yesterday tonight morning afternoon evening night week weekend month year day
+january february march april may june july august september october november december
+""".split())
+
+
+def _when(child) -> bool:
+    """A time the parser hung on the noun ("Trevor Noah on Thursday"): not the source."""
+    if child.dep_ != "prep":
+        return False
+    pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+    return pobj is not None and pobj.lower_ in _TIME_WORDS
+
+
 def phrase_tokens(token, quotes) -> list:
     """The noun phrase headed by `token`: its subtree, cut at a dash after the head (an
-    aside, "Democrats — buoyed by ... —"), at a clause the parser hung on the head
-    ("when asked"), and at a quotation."""
-    dropped = {t.i for c in token.children if c.dep_ == "advcl" for t in c.subtree}
+    aside, "Democrats — buoyed by ... —"), at a line break, at a clause or a time the
+    parser hung on the head ("when asked", "on Monday"), and at a quotation."""
+    dropped = {t.i for c in token.children if c.dep_ == "advcl" or _when(c)
+               for t in c.subtree}
     toks = []
     for t in token.subtree:
         if t.i in dropped:
+            continue
+        if "\n" in t.text:  # a phrase never runs over a line break
+            if t.i > token.i:
+                break
+            toks = []
             continue
         quoted = inside(t.idx, quotes) and not _short_quote(t.idx, quotes)
         if t.i > token.i and (t.text in _DASHES or quoted):
@@ -130,13 +151,39 @@ def _found(doc, head, cue, quotes, without=None) -> dict:
     return {"cue": cue, "source": _span_of(toks), "head": head, "tokens": toks}
 
 
+_PHRASAL_PREPOSITIONS = frozenset("for on about against to of".split())
+
+
+def _particle(verb):
+    """A particle or preposition that makes one verb with it, straight after it ("pointed
+    out", "called for", "spoke about", "said of"), not a place or time ("said on Monday")."""
+    from newsroles.labeling.parse import lemma
+
+    nxt = next((c for c in verb.children if c.i == verb.i + 1), None)
+    if nxt is None:
+        return None
+    if nxt.dep_ == "prt":
+        return nxt
+    if nxt.dep_ != "prep" or nxt.lower_ not in _PHRASAL_PREPOSITIONS:
+        return None
+    if lemma(verb) == "say" and nxt.lower_ != "of":
+        return None
+    pobj = next((c for c in nxt.children if c.dep_ == "pobj"), None)
+    return None if pobj is not None and pobj.lower_ in _TIME_WORDS else nxt
+
+
 def _cue_span(doc, verb) -> tuple[int, int]:
-    aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg") and c.i < verb.i]
-    first = min([verb, *aux], key=lambda t: t.i)
-    # Only a contiguous auxiliary chain joins the cue ("has learned", not "has, she said").
-    if any(doc[k].is_punct for k in range(first.i, verb.i)):
-        first = verb
-    return first.idx, verb.idx + len(verb.text)
+    """The verb with its auxiliaries, negation and adverbs just before it ("has also
+    said"), and its particle."""
+    before = [c for c in verb.children
+              if c.dep_ in ("aux", "auxpass", "neg", "advmod") and c.i < verb.i]
+    first = verb
+    # Only a contiguous chain joins the cue ("has learned", not "has, she said").
+    for tok in sorted(before, key=lambda t: -t.i):
+        if tok.i == first.i - 1 and not tok.is_punct:
+            first = tok
+    last = _particle(verb) or verb
+    return first.idx, last.idx + len(last.text)
 
 
 def _verb_cue(doc, quotes) -> dict | None:
