@@ -177,7 +177,8 @@ class Tagger:
 
             # Batches hold whole documents, so a quotation never spans two of them.
             state = [{"quote_open_start": r["quote_open_start"],
-                      "quote_open_end": r["quote_open_end"], **rec} for r, rec in zip(rows, out)]
+                      "quote_open_end": r["quote_open_end"], "paragraph": r["paragraph"],
+                      **rec} for r, rec in zip(rows, out)]
             add_sources(state, kept=kept)
             for rec, st in zip(out, state):
                 rec["source"], rec["cue"], rec["quote_spans"] = (st["source"], st["cue"],

@@ -20,7 +20,9 @@ A source found in the sentence itself has `via` "sentence".
 
 from __future__ import annotations
 
+from newsroles.attribution.kinds import source_kind
 from newsroles.attribution.quotes import open_at_end, opens_with_quote, quote_spans
+from newsroles.attribution.resolve import Salience, name_tokens
 from newsroles.attribution.sentence import extract_one
 
 REPORTED = ("quote", "attribution")
@@ -64,7 +66,7 @@ class _Sentence:
     """One record's own findings, and what the rules across sentences read."""
 
     __slots__ = ("record", "reported", "open_start", "open_end", "source", "cue", "found",
-                 "ends_with_colon", "opens_quote", "paragraph")
+                 "ends_with_colon", "opens_quote", "paragraph", "base", "idx")
 
     def __init__(self, record: dict, open_start: bool, doc, idx):
         text = record["text"]
@@ -73,14 +75,16 @@ class _Sentence:
         self.open_end = open_at_end(text, open_start)
         self.reported = doc is not None
         self.opens_quote = opens_with_quote(text) or open_start
-        self.paragraph = record.get("paragraph") if (record.get("start") or -1) >= 0 else None
+        has_offsets = record.get("start") is not None and record["start"] >= 0
+        self.paragraph = record.get("paragraph") if has_offsets else None
         self.source = self.cue = self.found = None
         self.ends_with_colon = False
         record["source"], record["cue"], record["quote_spans"] = None, None, []
         if doc is None:
             return
         start = record.get("start")
-        base = start if start is not None and start >= 0 else 0
+        self.base = base = start if start is not None and start >= 0 else 0
+        self.idx = idx
         quotes = quote_spans(text, open_start)
         self.found = extract_one(doc, quotes, continued=open_start)
         self.source = _span(text, self.found["source"], base, idx)
@@ -91,6 +95,24 @@ class _Sentence:
         self.ends_with_colon = text.rstrip().endswith(":") and not self.open_end
         if record["label"] == "quote":
             record["quote_spans"] = [_span(text, q, base, idx) for q in quotes]
+
+
+def _name_or_antecedent(s: _Sentence, salience: Salience) -> None:
+    """The source's type; a name joins the article's named sources, a pronoun or
+    description gets `resolved`, the name it stands for."""
+    head, tokens = s.found["head"], s.found["tokens"]
+    kind = source_kind(head, tokens)
+    name = name_tokens(head, tokens) if head is not None else []
+    if name:
+        span = _span(s.record["text"], (name[0].idx, name[-1].idx + len(name[-1].text)),
+                     s.base, s.idx)
+        salience.add(head, tokens, span, kind, s.idx or 0)
+    elif head is not None:
+        antecedent = salience.resolve(head, tokens, s.idx or 0)
+        if antecedent is not None:
+            s.source["resolved"] = dict(antecedent.span)
+            kind = antecedent.kind
+    s.source["type"] = kind
 
 
 def _carried(donor: _Sentence, via: str) -> tuple[dict, dict | None]:
@@ -155,8 +177,11 @@ def _from_neighbours(sents: list[_Sentence], i: int):
 
 def _document_sources(records: list[dict], docs: dict) -> None:
     sents, open_state = [], False
-    for r in records:
-        s = _Sentence(r, open_state, docs.get(id(r)), r.get("sent_idx"))
+    salience = Salience()
+    for k, r in enumerate(records):
+        s = _Sentence(r, open_state, docs.get(id(r)), r.get("sent_idx", k))
+        if s.source is not None:
+            _name_or_antecedent(s, salience)
         sents.append(s)
         open_state = s.open_end
     for i, carried in _from_quotation(sents, _quotation_runs(sents)).items():

@@ -34,7 +34,8 @@ researcher researchers reporter reporters journalist journalists activist activi
 protester protesters democrat democrats republican republicans conservative conservatives
 liberal liberals fan fans parent parents victim victims survivor survivors pollster
 pollsters strategist strategists donor donors judge justice prosecutor prosecutors
-ambassador general commander host author writer editor columnist owner manager""".split())
+ambassador general commander host author writer editor columnist owner manager
+farmer farmers engineer engineers nurse nurses police officer soldier soldiers worker""".split())
 _TITLES = frozenset("""mr mr. mrs mrs. ms ms. miss dr dr. sen sen. rep rep. gov gov. gen
 gen. lt. col. sgt. capt. prof prof. rev rev. sir dame lord lady president senator
 governor mayor secretary minister judge justice pope king queen prince princess""".split())
@@ -57,7 +58,7 @@ magazine union unions association foundation institute center centre bank banks
 corporation corp corp. inc inc. llc ltd ltd. co co. coalition club university college
 league alliance pac society press news times post journal reuters ap afp cnn bbc fox
 nbc abc cbs msnbc npr bloomberg politico breitbart outlet station channel team
-charity nonprofit think-tank tank""".split())
+charity nonprofit think-tank tank trust fund""".split())
 
 
 def _lower_words(tokens) -> list[str]:

@@ -199,7 +199,9 @@ def _verb_cue(doc, quotes) -> dict | None:
     if subj is None or inside(subj.idx, quotes):
         return {"cue": cue, "source": None, "head": None, "tokens": []}
     head, relcl = _antecedent(subj)
-    return _found(doc, head, cue, quotes, relcl)
+    found = _found(doc, head, cue, quotes, relcl)
+    found["passive"] = subj.dep_ == "nsubjpass"  # "X is believed ...": X is no speaker
+    return found
 
 
 def _according_to(doc, quotes) -> dict | None:
@@ -285,7 +287,12 @@ def extract_one(doc, quotes: list[tuple[int, int]], continued: bool = False) -> 
     by_verb = _verb_cue(doc, quotes)
     if by_verb is not None and by_verb["source"] is not None:
         by_verb["rule"] = "verb"
-        return by_verb
+        if not by_verb.get("passive"):
+            return by_verb
+        # "X is believed to ..., according to Y": Y says it.
+        named = next((f for f in (_according_to(doc, quotes), _in_a_statement(doc, quotes))
+                      if f is not None and f["source"] is not None), None)
+        return {**named, "rule": "according_to"} if named else by_verb
     rules = _NON_VERB_CUES[:-1] if continued else _NON_VERB_CUES
     for rule in rules:
         found = rule(doc, quotes)
