@@ -126,6 +126,10 @@ def _subject(verb):
     # of the verb it hangs on.
     if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
         return _subject(verb.head)
+    # "The front-runner predicted in March that ...", parsed as a noun with a reduced
+    # relative clause: the noun is the one who predicts.
+    if verb.dep_ == "acl" and verb.head.dep_ == "ROOT" and verb.head.pos_ in ("NOUN", "PROPN"):
+        return verb.head
     return None
 
 
