@@ -247,3 +247,21 @@ def test_two_apostrophes_are_quotation_marks():
     recs = _records([("''We will win.", "quote"), ("We always do,'' Mr. Abe said.", "quote")])
     add_sources(recs)
     assert recs[0]["source"]["text"] == "Mr. Abe" and recs[0]["source"]["via"] == "quotation"
+
+
+def test_a_colon_introduces_the_sentences_after_it_and_a_fresh_quotation_keeps_its_speaker():
+    recs = _records([
+        ("The minister said:", "attribution"),
+        ("Taxes will fall next year.", "attribution"),
+        ("Spending will not.", "attribution"),
+        ("The river rose.", "background"),
+        ("“We are ready,” the captain said.", "quote"),
+        ("“The boats are out.”", "quote"),
+        ("The rain stopped.", "background"),
+        ("“Nobody moves.”", "quote"),
+    ])
+    add_sources(recs)
+    vias = [r["source"] and (r["source"]["text"], r["source"]["via"]) for r in recs]
+    assert vias == [("The minister", "sentence"), ("The minister", "introduction"),
+                    ("The minister", "introduction"), None, ("the captain", "sentence"),
+                    ("the captain", "last_speaker"), None, None]
