@@ -62,7 +62,7 @@ def test_sources_cues_and_a_quotation_over_two_sentences():
                 assert where[r[key]["start"]:r[key]["end"]] == r[key]["text"]
     # Named where the quotation began, cue and all (as PolNeAR and PARC mark it).
     assert recs[3]["source"]["sent_idx"] == recs[3]["cue"]["sent_idx"] == 2
-    assert recs[3]["source"]["via"] == "quotation" and recs[2]["source"]["via"] == "sentence"
+    assert recs[3]["source"]["via"] == "quotation" and recs[2]["source"]["via"] == "verb"
     assert [q["text"] for q in recs[3]["quote_spans"]] == ["happen again.”"]
     assert recs[0]["quote_spans"] == [] and recs[4]["source"] is None
 
@@ -148,7 +148,7 @@ def _row(rows, starts_with):
 def test_speakers_across_sentences_name_their_rule(tagged):
     expect = {  # sentence start -> (source, via, cue)
         "“The bridge is not safe.": ("Maria Lopez, the council's engineer", "quotation", "said"),
-        "We cannot wait": ("Maria Lopez, the council's engineer", "sentence", "said"),
+        "We cannot wait": ("Maria Lopez, the council's engineer", "verb", "said"),
         "“Repairs would": ("Maria Lopez, the council's engineer", "paragraph", "said"),
         "“Nobody wants": ("she", "quotation", "added"),
         "“We were never asked.”": ("Tom Reed", "next_sentence", "told"),
@@ -193,25 +193,29 @@ def test_a_pronoun_takes_a_speaker_of_its_gender_and_nothing_without_one():
     assert lone[0]["source"]["text"] == "He" and "resolved" not in lone[0]["source"]
 
 
-@pytest.mark.parametrize("text, label, source, cue", [
+@pytest.mark.parametrize("text, label, source, cue, via", [
     ("Prices rose, according to the statistics office.", "attribution",
-     "the statistics office", "according to"),
+     "the statistics office", "according to", "according_to"),
     ("In a statement from the ministry, the plan was praised.", "attribution",
-     "the ministry", "In a statement"),
-    ("Ana Ruiz: “We will not move.”", "quote", "Ana Ruiz", ":"),
+     "the ministry", "In a statement", "according_to"),  # over the passive "was praised"
+    ("In a statement from the ministry: no change.", "attribution",
+     "the ministry", "In a statement", "in_a_statement"),
+    ("Ana Ruiz: “We will not move.”", "quote", "Ana Ruiz", ":", "colon"),
     ("The mayor, who said the road was closed, left early.", "attribution",
-     "The mayor", "said"),
+     "The mayor", "said", "verb"),
     ("Jane Roe, the union's lawyer, has also said the strike is legal.", "attribution",
-     "Jane Roe, the union's lawyer", "has also said"),
-    ("Activists called for a new vote.", "attribution", "Activists", "called for"),
-    ("The farmers want a new road.", "attribution", "The farmers", "want"),
+     "Jane Roe, the union's lawyer", "has also said", "verb"),
+    ("Activists called for a new vote.", "attribution", "Activists", "called for",
+     "main_verb"),
+    ("The farmers want a new road.", "attribution", "The farmers", "want", "main_verb"),
     ("WASHINGTON (Wire) - Senator Kim said the vote would wait.", "attribution",
-     "Senator Kim", "said"),
+     "Senator Kim", "said", "verb"),
 ])
-def test_non_verb_cues_and_whole_noun_phrases(text, label, source, cue):
+def test_non_verb_cues_and_whole_noun_phrases(text, label, source, cue, via):
     recs = _records([(text, label)])
     add_sources(recs)
-    assert (recs[0]["source"]["text"], recs[0]["cue"]["text"]) == (source, cue)
+    got = recs[0]["source"]
+    assert (got["text"], recs[0]["cue"]["text"], got["via"]) == (source, cue, via)
 
 
 def test_no_view_holder_no_source():
@@ -262,6 +266,6 @@ def test_a_colon_introduces_the_sentences_after_it_and_a_fresh_quotation_keeps_i
     ])
     add_sources(recs)
     vias = [r["source"] and (r["source"]["text"], r["source"]["via"]) for r in recs]
-    assert vias == [("The minister", "sentence"), ("The minister", "introduction"),
-                    ("The minister", "introduction"), None, ("the captain", "sentence"),
+    assert vias == [("The minister", "verb"), ("The minister", "introduction"),
+                    ("The minister", "introduction"), None, ("the captain", "verb"),
                     ("the captain", "last_speaker"), None, None]

@@ -15,7 +15,9 @@ rules that finds one, recorded in `source.via`:
     last_speaker    a quotation straight after one with a speaker: the same speaker going on
 
 A carried source brings its cue; both keep the `sent_idx` of the sentence they lie in.
-A source found in the sentence itself has `via` "sentence".
+A source found in the sentence itself has as `via` the rule of sentence.py that found it:
+`verb` (a reporting verb's subject), `according_to`, `in_a_statement`, `colon`, or
+`main_verb` (the main verb's subject, when the sentence has no reporting verb).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from __future__ import annotations
 from newsroles.attribution.kinds import source_kind
 from newsroles.attribution.quotes import open_at_end, opens_with_quote, quote_spans
 from newsroles.attribution.resolve import Salience, name_tokens
-from newsroles.attribution.sentence import extract_one
+from newsroles.attribution.sentence import SENTENCE_RULES, extract_one
 
 REPORTED = ("quote", "attribution")
 _LAST_SPEAKER_REACH = 2  # sentences back a fresh quotation may look for its speaker
@@ -90,8 +92,7 @@ class _Sentence:
         self.source = _span(text, self.found["source"], base, idx)
         self.cue = _span(text, self.found["cue"], base, idx)
         if self.source is not None:
-            self.source["via"] = "sentence"
-            record["_rule"] = self.found["rule"]
+            self.source["via"] = self.found["rule"]
         self.ends_with_colon = text.rstrip().endswith(":") and not self.open_end
         if record["label"] == "quote":
             record["quote_spans"] = [_span(text, q, base, idx) for q in quotes]
@@ -113,6 +114,11 @@ def _name_or_antecedent(s: _Sentence, salience: Salience) -> None:
             s.source["resolved"] = dict(antecedent.span)
             kind = antecedent.kind
     s.source["type"] = kind
+
+
+def _own(s: _Sentence) -> bool:
+    """Whether the sentence names its source itself."""
+    return s.source is not None and s.source["via"] in SENTENCE_RULES
 
 
 def _carried(donor: _Sentence, via: str) -> tuple[dict, dict | None]:
@@ -155,7 +161,7 @@ def _from_neighbours(sents: list[_Sentence], i: int):
     s = sents[i]
     after = sents[i + 1] if i + 1 < len(sents) else None
     if after is not None and after.reported and after.opens_quote and after.source is not None \
-            and after.source["via"] == "sentence" and s.opens_quote and not s.open_end:
+            and _own(after) and s.opens_quote and not s.open_end:
         return _carried(after, "next_sentence")
     before = sents[i - 1] if i else None
     if before is not None and before.reported and before.source is not None and \
@@ -163,7 +169,7 @@ def _from_neighbours(sents: list[_Sentence], i: int):
         return _carried(before, "introduction")
     if s.paragraph is not None:
         same = [k for k in range(len(sents)) if k != i and sents[k].paragraph == s.paragraph
-                and sents[k].source is not None and sents[k].source["via"] == "sentence"]
+                and _own(sents[k])]
         if same:
             return _carried(sents[min(same, key=lambda k: (abs(k - i), k < i))], "paragraph")
     if s.opens_quote:

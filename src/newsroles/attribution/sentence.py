@@ -282,6 +282,8 @@ def _main_verb(doc, quotes) -> dict | None:
 
 
 _NON_VERB_CUES = (_according_to, _in_a_statement, _colon, _main_verb)
+# The names extract_one gives its rules ("rule"; the output's source.via).
+SENTENCE_RULES = frozenset(["verb", *(rule.__name__.strip("_") for rule in _NON_VERB_CUES)])
 
 
 def extract_one(doc, quotes: list[tuple[int, int]], continued: bool = False) -> dict:
