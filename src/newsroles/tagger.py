@@ -54,7 +54,7 @@ def _table(rows: list[dict]) -> pd.DataFrame:
 
 class Tagger:
     """sources: add who said it (source, cue, quoted spans) to quote and attribution
-    sentences (attribution.py; parses those sentences with spaCy)."""
+    sentences (attribution/; parses those sentences with spaCy)."""
 
     def __init__(self, model, split_config: SplitConfig | None = None, sources: bool = True):
         self.model = model
