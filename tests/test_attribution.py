@@ -205,11 +205,15 @@ def test_a_pronoun_takes_a_speaker_of_its_gender_and_nothing_without_one():
      "The mayor", "said", "verb"),
     ("Jane Roe, the union's lawyer, has also said the strike is legal.", "attribution",
      "Jane Roe, the union's lawyer", "has also said", "verb"),
-    ("Activists called for a new vote.", "attribution", "Activists", "called for",
+    ("Activists called for a new vote.", "attribution", "Activists", "called for", "verb"),
+    ("The farmers rallied behind the mayor.", "attribution", "The farmers", "rallied",
      "main_verb"),
-    ("The farmers want a new road.", "attribution", "The farmers", "want", "main_verb"),
     ("WASHINGTON (Wire) - Senator Kim said the vote would wait.", "attribution",
      "Senator Kim", "said", "verb"),
+    ("The union wasn't optimistic about the offer.", "attribution", "The union",
+     "wasn't optimistic about", "stance_adjective"),
+    ("“Enough,” the coach snapped.", "quote", "the coach", "snapped", "verb"),
+    ("Most growers oppose the new tariff.", "attribution", "Most growers", "oppose", "verb"),
 ])
 def test_non_verb_cues_and_whole_noun_phrases(text, label, source, cue, via):
     recs = _records([(text, label)])

@@ -16,8 +16,9 @@ rules that finds one, recorded in `source.via`:
 
 A carried source brings its cue; both keep the `sent_idx` of the sentence they lie in.
 A source found in the sentence itself has as `via` the rule of sentence.py that found it:
-`verb` (a reporting verb's subject), `according_to`, `in_a_statement`, `colon`, or
-`main_verb` (the main verb's subject, when the sentence has no reporting verb).
+`verb` (a reporting verb's subject), `according_to`, `in_a_statement`, `colon`,
+`stance_adjective` or `main_verb` (the main verb's subject, when the sentence has no
+reporting verb).
 """
 
 from __future__ import annotations

@@ -1,12 +1,15 @@
 """Who said it within one parsed sentence: the cue and the source's noun phrase.
 
 The cue is a reporting or stance verb outside the quotation marks, preferring the one
-nearest the root, with its auxiliaries ("has learned"); the source is that verb's subject
+nearest the root; the source is that verb's subject
 (or the agent of a passive), the whole noun phrase with its appositives and relative
 clauses ("Jane Roe, the mayor's spokeswoman,"), as PolNeAR and PARC mark it. A relative
 pronoun ("X, who said ...") stands for the noun it hangs on. Where no verb names anyone,
 the non-verb cues follow: "according to X", "in a statement from X", a colon after a
-name ("Roe: ..."). Offsets are into the sentence.
+name ("Roe: ..."), an adjective of a held view ("X is confident ..."), and last the main
+verb's subject when it can hold a view. Cues are reporting, speech and attitude verbs
+(the labeling functions' lists and a few more), with their auxiliaries, adverbs and
+particles ("has also said", "pointed out"). Offsets are into the sentence.
 """
 
 from __future__ import annotations
@@ -17,7 +20,15 @@ from newsroles.attribution.kinds import holds_views
 from newsroles.attribution.quotes import inside
 from newsroles.labeling.vocab import REPORT_LEMMAS, STANCE_LEMMAS
 
-CUE_LEMMAS = REPORT_LEMMAS | STANCE_LEMMAS | frozenset("learn hear quote cite".split())
+# Manners of speaking and of presenting someone, beyond the labeling functions' lists.
+SPEECH_LEMMAS = frozenset("""learn hear quote cite call continue joke quip recount counter
+retort shout yell scream chant bark snap muse wonder concur brag boast tout characterize
+characterise label dub portray depict reason write argue lash gush exclaim scoff sneer
+mock""".split())
+# Attitudes: what a holder wants, favours or opposes.
+ATTITUDE_LEMMAS = frozenset("""want wish favor favour prefer support oppose reject intend
+seek like love hate consider regard view recognize recognise accept dismiss question""".split())
+CUE_LEMMAS = REPORT_LEMMAS | STANCE_LEMMAS | SPEECH_LEMMAS | ATTITUDE_LEMMAS
 _RELATIVE = frozenset("who which that".split())
 _SHORT_QUOTE = 32  # characters, marks included
 _DASHES = frozenset("— – -- ―".split())
@@ -281,7 +292,37 @@ def _main_verb(doc, quotes) -> dict | None:
     return found if holds_views(head, found["tokens"]) else None
 
 
-_NON_VERB_CUES = (_according_to, _in_a_statement, _colon, _main_verb)
+# Adjectives of a held view after "be": "X is confident that ...", "X was not sure".
+STANCE_ADJECTIVES = frozenset("""sure certain confident convinced optimistic pessimistic
+hopeful doubtful skeptical sceptical concerned worried afraid fearful anxious nervous
+aware unaware adamant determined eager keen willing unwilling reluctant opposed critical
+supportive happy unhappy pleased disappointed frustrated angry upset furious proud
+satisfied dissatisfied unconvinced wary""".split())
+
+
+def _stance_adjective(doc, quotes) -> dict | None:
+    """ "X is confident that ...", "X wasn't optimistic about ...": a view held, told by
+    an adjective after "be"."""
+    from newsroles.labeling.parse import lemma
+
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or lemma(root) != "be" or inside(root.idx, quotes):
+        return None
+    adjective = next((c for c in root.children if c.dep_ == "acomp"
+                      and c.lower_ in STANCE_ADJECTIVES), None)
+    subj = _subject(root)
+    if adjective is None or subj is None or inside(subj.idx, quotes) \
+            or subj.lower_ in _NOT_HOLDERS:
+        return None
+    start, _ = _cue_span(doc, root)
+    after = next((c for c in adjective.children if c.i == adjective.i + 1
+                  and c.dep_ == "prep" and c.lower_ in ("about", "of")), None)
+    last = after or adjective
+    head, relcl = _antecedent(subj)
+    return _found(doc, head, (start, last.idx + len(last.text)), quotes, relcl)
+
+
+_NON_VERB_CUES = (_according_to, _in_a_statement, _colon, _stance_adjective, _main_verb)
 # The names extract_one gives its rules ("rule"; the output's source.via).
 SENTENCE_RULES = frozenset(["verb", *(rule.__name__.strip("_") for rule in _NON_VERB_CUES)])
 
