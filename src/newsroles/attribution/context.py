@@ -192,12 +192,12 @@ def _document_sources(records: list[dict], docs: dict) -> None:
         sents.append(s)
         open_state = s.open_end
     for i, carried in _from_quotation(sents, _quotation_runs(sents)).items():
-        sents[i].source, sents[i].cue = carried
+        sents[i].source, sents[i].cue = carried[0], sents[i].cue or carried[1]
     for i, s in enumerate(sents):
         if s.reported and s.source is None:
             carried = _from_neighbours(sents, i)
             if carried is not None:
-                s.source, s.cue = carried
+                s.source, s.cue = carried[0], s.cue or carried[1]
     for s in sents:
         s.record["source"], s.record["cue"] = s.source, s.cue
 
