@@ -210,6 +210,9 @@ def test_a_pronoun_takes_a_speaker_of_its_gender_and_nothing_without_one():
      "main_verb"),
     ("WASHINGTON (Wire) - Senator Kim said the vote would wait.", "attribution",
      "Senator Kim", "said", "verb"),
+    ("LISBON, May 2 (Wire) — Former minister Ana Costa told reporters the port would close.",
+     "attribution", "Former minister Ana Costa", "told", "verb"),
+    ("HOST: I think the vote was fair.", "attribution", "HOST", ":", "colon"),
     ("The union wasn't optimistic about the offer.", "attribution", "The union",
      "wasn't optimistic about", "stance_adjective"),
     ("“Enough,” the coach snapped.", "quote", "the coach", "snapped", "verb"),
@@ -255,6 +258,14 @@ def test_two_apostrophes_are_quotation_marks():
     recs = _records([("''We will win.", "quote"), ("We always do,'' Mr. Abe said.", "quote")])
     add_sources(recs)
     assert recs[0]["source"]["text"] == "Mr. Abe" and recs[0]["source"]["via"] == "quotation"
+
+
+def test_a_transcript_label_names_its_turn():
+    recs = _records([("REED: We asked twice.", "quote"), ("The letters went astray.", "quote"),
+                     ("LOPEZ: That is not so.", "quote")])
+    add_sources(recs)
+    assert [(r["source"]["text"], r["source"]["via"]) for r in recs] == [
+        ("REED", "colon"), ("REED", "introduction"), ("LOPEZ", "colon")]
 
 
 def test_a_colon_introduces_the_sentences_after_it_and_a_fresh_quotation_keeps_its_speaker():

@@ -8,8 +8,9 @@ rules that finds one, recorded in `source.via`:
                     closes ("“... . ... ,” she said.")
     next_sentence   the next sentence's reporting tag, when that sentence opens with a
                     quotation ("“A.” “B,” she said.")
-    introduction    a sentence ending in a colon that names a speaker ("X said:"), for the
-                    sentences it introduces
+    introduction    a sentence ending in a colon that names a speaker ("X said:"), or
+                    opening with a transcript's speaker label ("X: ..."), for the
+                    sentences after it
     paragraph       another reported sentence of the same paragraph (raw text only: given
                     sentences carry no paragraphs)
     last_speaker    a quotation straight after one with a speaker: the same speaker going on
@@ -69,7 +70,7 @@ class _Sentence:
     """One record's own findings, and what the rules across sentences read."""
 
     __slots__ = ("record", "reported", "open_start", "open_end", "source", "cue", "found",
-                 "ends_with_colon", "opens_quote", "paragraph", "base", "idx")
+                 "introduces", "opens_quote", "paragraph", "base", "idx")
 
     def __init__(self, record: dict, open_start: bool, doc, idx):
         text = record["text"]
@@ -81,7 +82,7 @@ class _Sentence:
         has_offsets = record.get("start") is not None and record["start"] >= 0
         self.paragraph = record.get("paragraph") if has_offsets else None
         self.source = self.cue = self.found = None
-        self.ends_with_colon = False
+        self.introduces = False
         record["source"], record["cue"], record["quote_spans"] = None, None, []
         if doc is None:
             return
@@ -94,7 +95,9 @@ class _Sentence:
         self.cue = _span(text, self.found["cue"], base, idx)
         if self.source is not None:
             self.source["via"] = self.found["rule"]
-        self.ends_with_colon = text.rstrip().endswith(":") and not self.open_end
+        # "X said:" ends it, or a transcript's "X:" opens it: the sentences after are X's.
+        self.introduces = (text.rstrip().endswith(":") and not self.open_end
+                           or self.found.get("label", False))
         if record["label"] == "quote":
             record["quote_spans"] = [_span(text, q, base, idx) for q in quotes]
 
@@ -166,7 +169,7 @@ def _from_neighbours(sents: list[_Sentence], i: int):
         return _carried(after, "next_sentence")
     before = sents[i - 1] if i else None
     if before is not None and before.reported and before.source is not None and \
-            (before.ends_with_colon or before.source["via"] == "introduction"):
+            (before.introduces or before.source["via"] == "introduction"):
         return _carried(before, "introduction")
     if s.paragraph is not None:
         same = [k for k in range(len(sents)) if k != i and sents[k].paragraph == s.paragraph

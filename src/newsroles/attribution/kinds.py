@@ -61,6 +61,16 @@ nbc abc cbs msnbc npr bloomberg politico breitbart outlet station channel team
 charity nonprofit think-tank tank trust fund""".split())
 
 
+def is_capitals(token) -> bool:
+    """A word in capitals ("TAPPER"): a name in a transcript, whatever tag the parser
+    gave it."""
+    return len(token.text) > 1 and token.text.isalpha() and token.text.isupper()
+
+
+def is_name(token) -> bool:
+    return token.pos_ == "PROPN" or is_capitals(token)
+
+
 def _lower_words(tokens) -> list[str]:
     return [t.lower_ for t in tokens]
 
@@ -71,21 +81,21 @@ def source_kind(head, tokens) -> str:
         return UNKNOWN
     word = head.lower_
     words = _lower_words(tokens)
-    named = any(t.pos_ == "PROPN" for t in tokens)
+    named = any(is_name(t) for t in tokens)
     if head.pos_ == "PRON":
         return PERSON if word in _PERSONAL_PRONOUNS else UNKNOWN
     if not named and word in _UNNAMED:
         return ANONYMOUS
     if word in _DOCUMENTS:
         return DOCUMENT
-    name_words = [t.lower_ for t in tokens if t.pos_ == "PROPN" or t.i == head.i]
+    name_words = [t.lower_ for t in tokens if is_name(t) or t.i == head.i]
     if word in _GOVERNMENT or "white" in name_words and "house" in name_words:
         return GOVERNMENT
     if word in _ORGANISATIONS or set(name_words) & _ORGANISATIONS:
         return ORGANISATION
     if set(name_words) & _GOVERNMENT:
         return GOVERNMENT
-    if head.pos_ == "PROPN" or word in _PEOPLE or set(words) & _TITLES:
+    if is_name(head) or word in _PEOPLE or set(words) & _TITLES:
         return PERSON
     return UNKNOWN
 

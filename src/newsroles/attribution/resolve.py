@@ -14,7 +14,7 @@ agency's spokeswoman" for "the spokeswoman"). The pronoun keeps its own span as 
 from __future__ import annotations
 
 from newsroles.attribution.kinds import (ANONYMOUS, GOVERNMENT, ORGANISATION, PERSON,
-                                         UNKNOWN, source_kind)
+                                         UNKNOWN, is_name, source_kind)
 
 _MALE = frozenset("""he him mr mr. sir spokesman chairman congressman businessman man
 father husband son brother king prince lord actor""".split())
@@ -39,7 +39,7 @@ def name_tokens(head, tokens) -> list:
     first such run ("the director, James Comey" -> "James Comey")."""
     runs, run = [], []
     for t in tokens:
-        if t.pos_ == "PROPN" or (run and t.text == "." and t.i == run[-1].i + 1):
+        if is_name(t) or (run and t.text == "." and t.i == run[-1].i + 1):
             run.append(t)
         elif run:
             runs.append(run)
@@ -115,4 +115,4 @@ def _is_description(head, tokens) -> bool:
     """ "the spokeswoman", "the senator", "the company": a definite noun phrase, no name."""
     return (head.pos_ == "NOUN" and head.tag_ == "NN"
             and any(t.lower_ in ("the", "this") and t.head.i == head.i for t in tokens)
-            and not any(t.pos_ == "PROPN" for t in tokens))
+            and not any(is_name(t) for t in tokens))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from newsroles.attribution.kinds import holds_views
+from newsroles.attribution.kinds import holds_views, is_capitals, is_name
 from newsroles.attribution.quotes import inside
 from newsroles.labeling.vocab import REPORT_LEMMAS, STANCE_LEMMAS
 
@@ -99,17 +99,24 @@ def _span_of(toks) -> tuple[int, int]:
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
 
-def _strip_dateline(doc, toks: list) -> list:
-    """Drop a dateline the parser made part of the subject."""
-    if not toks or toks[0].i != 0:
-        return toks
-    start = toks[0].idx
-    m = _DATELINE.match(doc.text[start:toks[-1].idx + len(toks[-1].text)])
-    if m is None or not m.group(0).split()[0].isupper() and "(" not in m.group(0):
-        return toks
-    cut = start + m.end()
-    rest = [t for t in toks if t.idx >= cut]
-    return rest or toks
+def _dateline_end(doc) -> int:
+    """Where a dateline opening the sentence ends ("WASHINGTON (AP) - ", "CLEVELAND, July
+    19 (UPI) — "), or 0."""
+    m = _DATELINE.match(doc.text)
+    if m is None or not (m.group(0).split()[0].rstrip(",").isupper() or "(" in m.group(0)):
+        return 0
+    return m.end()
+
+
+def _past_dateline(doc, head):
+    """The parser may make the dateline's place the subject, the name an appositive of
+    it: the subject is then the first word after the dateline hanging on the place's
+    phrase."""
+    end = _dateline_end(doc)
+    if not end or head.idx >= end:
+        return head, end
+    after = next((t for t in head.subtree if t.idx >= end and t.head.idx < end), None)
+    return (after if after is not None else head), end
 
 
 def _depth(token) -> int:
@@ -154,15 +161,17 @@ def _antecedent(subj):
 
 
 def _noun_phrase(doc, head, quotes, without=None) -> list:
+    head, dateline = _past_dateline(doc, head)
     toks = phrase_tokens(head, quotes)
     if without is not None:  # the relative clause the cue stands in
         cut = {t.i for t in without.subtree}
         toks = _trim([t for t in toks if t.i not in cut and t.i < min(cut)])
-    return _strip_dateline(doc, toks) or [head]
+    return [t for t in toks if t.idx >= dateline] or [head]
 
 
 def _found(doc, head, cue, quotes, without=None) -> dict:
     toks = _noun_phrase(doc, head, quotes, without)
+    head, _ = _past_dateline(doc, head)
     return {"cue": cue, "source": _span_of(toks), "head": head, "tokens": toks}
 
 
@@ -260,12 +269,12 @@ def _colon(doc, quotes) -> dict | None:
     before = doc[:colon.i]
     if any(t.pos_ in ("VERB", "AUX") or inside(t.idx, quotes) for t in before):
         return None
-    if not any(t.pos_ in ("PROPN", "NOUN", "PRON") for t in before):
+    if not any(t.pos_ in ("PROPN", "NOUN", "PRON") or is_capitals(t) for t in before):
         return None
     toks = _trim(list(before))
     if not toks:
         return None
-    head = max(toks, key=lambda t: (t.pos_ == "PROPN", t.i))
+    head = max(toks, key=lambda t: (t.pos_ == "PROPN" or is_capitals(t), t.i))
     return {"cue": (colon.idx, colon.idx + 1), "source": _span_of(toks), "head": head,
             "tokens": toks}
 
@@ -322,6 +331,13 @@ def _stance_adjective(doc, quotes) -> dict | None:
     return _found(doc, head, (start, last.idx + len(last.text)), quotes, relcl)
 
 
+def _is_speaker_label(tokens) -> bool:
+    """A name alone before the colon opening a sentence ("TAPPER:", "Chris Matthews:"), as a
+    transcript marks its turns: it names the speaker whatever verbs follow."""
+    return bool(tokens) and tokens[0].i == 0 and len(tokens) <= 4 and all(
+        is_name(t) or t.text == "." for t in tokens)
+
+
 _NON_VERB_CUES = (_according_to, _in_a_statement, _colon, _stance_adjective, _main_verb)
 # The names extract_one gives its rules ("rule"; the output's source.via).
 SENTENCE_RULES = frozenset(["verb", *(rule.__name__.strip("_") for rule in _NON_VERB_CUES)])
@@ -331,6 +347,9 @@ def extract_one(doc, quotes: list[tuple[int, int]], continued: bool = False) -> 
     """Source and cue of one parsed sentence, offsets relative to it: {"cue", "source"}
     as (start, end) or None, and the source's head token and tokens. `continued`: the
     sentence goes on a quotation begun earlier, so its main verb is the speaker's."""
+    label = _colon(doc, quotes)
+    if label is not None and _is_speaker_label(label["tokens"]):
+        return {**label, "rule": "colon", "label": True}
     by_verb = _verb_cue(doc, quotes)
     if by_verb is not None and by_verb["source"] is not None:
         by_verb["rule"] = "verb"
