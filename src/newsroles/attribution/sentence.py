@@ -210,10 +210,29 @@ def _cue_span(doc, verb) -> tuple[int, int]:
     return first.idx, last.idx + len(last.text)
 
 
+_SUFFIXES = ("ing", "ed", "es", "d", "s")
+
+
+def is_cue_verb(token) -> bool:
+    """A reporting verb, by its lemma, or by its form where the rule lemmatizer slips
+    ("hoped" -> "hop"); "put it" ("as X put it")."""
+    from newsroles.labeling.parse import lemma
+
+    if lemma(token).lower() in CUE_LEMMAS:
+        return True
+    word = token.lower_
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stem = word[:-len(suffix)]
+            if stem in CUE_LEMMAS or stem + "e" in CUE_LEMMAS:
+                return True
+    return word == "put" and any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children)
+
+
 def _verb_cue(doc, quotes) -> dict | None:
     from newsroles.labeling.parse import lemma
 
-    candidates = [t for t in doc if t.pos_ in ("VERB", "AUX") and lemma(t).lower() in CUE_LEMMAS
+    candidates = [t for t in doc if t.pos_ in ("VERB", "AUX") and is_cue_verb(t)
                   and not inside(t.idx, quotes)]
     if not candidates:
         return None
