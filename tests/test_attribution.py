@@ -217,6 +217,7 @@ def test_a_pronoun_takes_a_speaker_of_its_gender_and_nothing_without_one():
      "wasn't optimistic about", "stance_adjective"),
     ("“Enough,” the coach snapped.", "quote", "the coach", "snapped", "verb"),
     ("Most growers oppose the new tariff.", "attribution", "Most growers", "oppose", "verb"),
+    ("Or, as Ana Ruiz put it, the port is finished.", "attribution", "Ana Ruiz", "put", "verb"),
 ])
 def test_non_verb_cues_and_whole_noun_phrases(text, label, source, cue, via):
     recs = _records([(text, label)])
@@ -284,3 +285,25 @@ def test_a_colon_introduces_the_sentences_after_it_and_a_fresh_quotation_keeps_i
     assert vias == [("The minister", "verb"), ("The minister", "introduction"),
                     ("The minister", "introduction"), None, ("the captain", "verb"),
                     ("the captain", "last_speaker"), None, None]
+
+
+def test_a_tag_whose_subject_the_parser_lost_names_the_words_before_its_verb():
+    """ "“...,” Bill Roe, 49, said.": when the parse hangs the name elsewhere, the words
+    between the quotation and the verb are the speaker (a Doc built with that parse)."""
+    from spacy.tokens import Doc
+
+    from newsroles.attribution.sentence import extract_one as extract
+    from newsroles.labeling.parse import fast_parser
+
+    words = ["“", "Enough", ",", "”", "Bill", "Roe", ",", "49", ",", "said", "."]
+    spaces = [False, False, False, True, True, False, True, False, True, False, False]
+    heads = [1, 9, 1, 1, 5, 1, 5, 5, 9, 9, 9]  # "Roe" hangs on "Enough", "said" has no subject
+    deps = ["punct", "ccomp", "punct", "punct", "compound", "npadvmod", "punct", "appos",
+            "punct", "ROOT", "punct"]
+    pos = ["PUNCT", "INTJ", "PUNCT", "PUNCT", "PROPN", "PROPN", "PUNCT", "NUM", "PUNCT",
+           "VERB", "PUNCT"]
+    doc = Doc(fast_parser().nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps,
+              pos=pos, lemmas=[w.lower() if w != "said" else "say" for w in words])
+    found = extract(doc, quote_spans(doc.text))
+    assert doc.text[slice(*found["source"])] == "Bill Roe, 49"
+    assert found["head"].text == "Roe" and doc.text[slice(*found["cue"])] == "said"

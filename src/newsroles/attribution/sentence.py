@@ -240,11 +240,31 @@ def _verb_cue(doc, quotes) -> dict | None:
     cue = _cue_span(doc, verb)
     subj = _subject(verb)
     if subj is None or inside(subj.idx, quotes):
-        return {"cue": cue, "source": None, "head": None, "tokens": []}
+        return _tag_words(doc, verb, cue, quotes)
     head, relcl = _antecedent(subj)
     found = _found(doc, head, cue, quotes, relcl)
     found["passive"] = subj.dep_ == "nsubjpass"  # "X is believed ...": X is no speaker
     return found
+
+
+_TAG_WORDS = 16  # the longest speaker phrase read between a quotation and its verb
+
+
+def _tag_words(doc, verb, cue, quotes) -> dict:
+    """ "“...,” Jane Roe, wearing a red hat, said.": the parser lost the subject; the
+    words between the quotation's end and the verb name the speaker."""
+    none = {"cue": cue, "source": None, "head": None, "tokens": []}
+    ends = [b for a, b in quotes if b <= verb.idx]
+    if not ends:
+        return none
+    toks = _trim([t for t in doc if max(ends) <= t.idx < verb.idx])
+    names = [t for t in toks if is_name(t) or t.pos_ in ("NOUN", "PRON")]
+    if not names or len(toks) > _TAG_WORDS or any(t.pos_ in ("VERB", "AUX") and t.dep_ not in
+                                                  ("advcl", "acl") for t in toks):
+        return none
+    comma = next((t.i for t in toks if t.text == ","), toks[-1].i + 1)
+    head = [t for t in names if t.i < comma][-1:] or names[:1]  # "Jane Roe" in "Jane Roe, 49,"
+    return {"cue": cue, "source": _span_of(toks), "head": head[0], "tokens": toks}
 
 
 def _according_to(doc, quotes) -> dict | None:
