@@ -218,6 +218,14 @@ def test_a_pronoun_takes_a_speaker_of_its_gender_and_nothing_without_one():
     ("“Enough,” the coach snapped.", "quote", "the coach", "snapped", "verb"),
     ("Most growers oppose the new tariff.", "attribution", "Most growers", "oppose", "verb"),
     ("Or, as Ana Ruiz put it, the port is finished.", "attribution", "Ana Ruiz", "put", "verb"),
+    ("Jane Roe, 67, of Exeter, said the vote was fair.", "attribution", "Jane Roe", "said",
+     "verb"),
+    ("Tom Reed, who noted the risk, said the vote was fair.", "attribution", "Tom Reed",
+     "said", "verb"),
+    ("Jane Roe, who runs the bakery, said the vote was fair.", "attribution",
+     "Jane Roe, who runs the bakery", "said", "verb"),
+    ("Rep. Jim Clyburn (D-S.C.) said the vote was fair.", "attribution",
+     "Rep. Jim Clyburn (D-S.C.)", "said", "verb"),
 ])
 def test_non_verb_cues_and_whole_noun_phrases(text, label, source, cue, via):
     recs = _records([(text, label)])

@@ -72,14 +72,18 @@ def _when(child) -> bool:
 
 def phrase_tokens(token, quotes) -> list:
     """The noun phrase headed by `token`: its subtree, cut at a dash after the head (an
-    aside, "Democrats — buoyed by ... —"), at a line break, at a clause or a time the
-    parser hung on the head ("when asked", "on Monday"), and at a quotation."""
+    aside, "Democrats — buoyed by ... —"), at a line break, at an age ("Jane Roe, 67, of
+    Exeter"), at a clause or a time the parser hung on the head ("when asked", "on
+    Monday"), at a relative clause that reports ("Roe, who said ..."), and at a quotation."""
     dropped = {t.i for c in token.children if c.dep_ == "advcl" or _when(c)
-               for t in c.subtree}
+               or _reports(c) for t in c.subtree}
+    age = next((c.i for c in token.children if c.i > token.i and _is_age(c)), None)
     toks = []
     for t in token.subtree:
         if t.i in dropped:
             continue
+        if age is not None and t.i >= age - 1:  # "Jane Roe, 67, of Exeter": the name
+            break
         if "\n" in t.text:  # a phrase never runs over a line break
             if t.i > token.i:
                 break
@@ -92,7 +96,26 @@ def phrase_tokens(token, quotes) -> list:
             toks = []
             continue
         toks.append(t)
-    return _trim(toks) or [token]
+    toks = _trim(toks) or [token]
+    last = toks[-1]
+    # "Rep. Jim Clyburn (D-S.C.)": the parser may leave the closing bracket out.
+    if sum(t.text == "(" for t in toks) > sum(t.text == ")" for t in toks) \
+            and last.i + 1 < len(last.doc) and last.doc[last.i + 1].text == ")":
+        toks.append(last.doc[last.i + 1])
+    return toks
+
+
+def _is_age(child) -> bool:
+    """ "Jane Roe, 67,": a number set off by commas after a name."""
+    doc = child.doc
+    return (child.like_num and child.i >= 2 and doc[child.i - 1].text == ","
+            and (child.i + 1 >= len(doc) or doc[child.i + 1].text in (",", ".")))
+
+
+def _reports(child) -> bool:
+    """A relative clause that is an attribution of its own ("Roe, who said ..."): its
+    speaker is the noun, the clause no part of the name."""
+    return child.dep_ == "relcl" and child.pos_ == "VERB" and is_cue_verb(child)
 
 
 def _span_of(toks) -> tuple[int, int]:
