@@ -130,6 +130,8 @@ The closure will last a year, the engineer said.
 
 “We were never asked.” “Not once,” Tom Reed told reporters.
 
+“It was quiet.” “Too quiet.” “Then it fell,” a fisherman said.
+
 The Harbour Trust said it would appeal. They want a second survey.
 """
 
@@ -149,9 +151,11 @@ def test_speakers_across_sentences_name_their_rule(tagged):
     expect = {  # sentence start -> (source, via, cue)
         "“The bridge is not safe.": ("Maria Lopez, the council's engineer", "quotation", "said"),
         "We cannot wait": ("Maria Lopez, the council's engineer", "verb", "said"),
-        "“Repairs would": ("Maria Lopez, the council's engineer", "paragraph", "said"),
+        "“Repairs would": ("Maria Lopez, the council's engineer", "last_speaker", "said"),
         "“Nobody wants": ("she", "quotation", "added"),
         "“We were never asked.”": ("Tom Reed", "next_sentence", "told"),
+        "“It was quiet.”": ("a fisherman", "paragraph", "said"),
+        "“Too quiet.”": ("a fisherman", "next_sentence", "said"),
     }
     for start, (source, via, cue) in expect.items():
         row = _row(tagged, start)

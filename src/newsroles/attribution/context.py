@@ -11,8 +11,9 @@ rules that finds one, recorded in `source.via`:
     introduction    a sentence ending in a colon that names a speaker ("X said:"), or
                     opening with a transcript's speaker label ("X: ..."), for the
                     sentences after it
-    paragraph       another reported sentence of the same paragraph (raw text only: given
-                    sentences carry no paragraphs)
+    paragraph       a quotation whose paragraph names its speaker in a later quotation
+                    ("“A.” “B.” “C,” she said."; raw text only: given sentences carry no
+                    paragraphs), first when the quotation opens its paragraph
     last_speaker    a quotation straight after one with a speaker: the same speaker going on
 
 A carried source brings its cue; both keep the `sent_idx` of the sentence they lie in.
@@ -160,6 +161,20 @@ def _from_quotation(sents, runs) -> dict[int, tuple]:
     return found
 
 
+def _later_in_paragraph(sents: list[_Sentence], i: int):
+    """For a quotation naming nobody, the next quotation of its paragraph that names its
+    speaker ("“A.” “B.” “C,” she said."); None where paragraphs are unknown."""
+    s = sents[i]
+    if s.paragraph is None or not s.opens_quote:
+        return None
+    for later in sents[i + 1:]:
+        if later.paragraph != s.paragraph or not later.reported:
+            return None
+        if _own(later) and later.opens_quote:
+            return later
+    return None
+
+
 def _from_neighbours(sents: list[_Sentence], i: int):
     """The rules after `quotation`, in order, for sentence i."""
     s = sents[i]
@@ -171,17 +186,17 @@ def _from_neighbours(sents: list[_Sentence], i: int):
     if before is not None and before.reported and before.source is not None and \
             (before.introduces or before.source["via"] == "introduction"):
         return _carried(before, "introduction")
-    if s.paragraph is not None:
-        same = [k for k in range(len(sents)) if k != i and sents[k].paragraph == s.paragraph
-                and _own(sents[k])]
-        if same:
-            return _carried(sents[min(same, key=lambda k: (abs(k - i), k < i))], "paragraph")
+    later = _later_in_paragraph(sents, i)
+    if later is not None and (i == 0 or sents[i - 1].paragraph != s.paragraph):
+        return _carried(later, "paragraph")  # a paragraph opening with a quotation
     if s.opens_quote:
         for k in range(i - 1, max(-1, i - 1 - _LAST_SPEAKER_REACH), -1):
             if sents[k].source is not None:
                 return _carried(sents[k], "last_speaker")
             if not sents[k].reported:
                 break
+    if later is not None:
+        return _carried(later, "paragraph")
     return None
 
 
