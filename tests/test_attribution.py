@@ -258,6 +258,9 @@ def test_no_view_holder_no_source():
     ("An official said the talks had failed.", "anonymous"),
     ("Sources said the deal was close.", "anonymous"),
     ("People familiar with the talks said a deal was near.", "anonymous"),
+    ("The NAACP said the law was unfair.", "organisation"),
+    ("Fox News's Bill Melugin reported that the flights resumed.", "person"),
+    ("Seth Roe, a scientist at Texas Tech University, said the data were sound.", "person"),
 ])
 def test_source_types(text, kind):
     recs = _records([(text, "attribution")])

@@ -58,7 +58,7 @@ magazine union unions association foundation institute center centre bank banks
 corporation corp corp. inc inc. llc ltd ltd. co co. coalition club university college
 league alliance pac society press news times post journal reuters ap afp cnn bbc fox
 nbc abc cbs msnbc npr bloomberg politico breitbart outlet station channel team
-charity nonprofit think-tank tank trust fund""".split())
+charity nonprofit think-tank tank trust fund legion dnc rnc""".split())
 
 
 def is_capitals(token) -> bool:
@@ -88,13 +88,17 @@ def source_kind(head, tokens) -> str:
         return ANONYMOUS
     if word in _DOCUMENTS:
         return DOCUMENT
-    name_words = [t.lower_ for t in tokens if is_name(t) or t.i == head.i]
+    # The head's own name ("the State Department", "Acme Corp."), not a name it is
+    # attached to ("Fox News's Bill Melugin", "Seth McKee, a scientist at Tech University").
+    name_words = [head.lower_] + [t.lower_ for t in head.lefts if t.dep_ in ("compound", "nmod")]
     if word in _GOVERNMENT or "white" in name_words and "house" in name_words:
         return GOVERNMENT
     if word in _ORGANISATIONS or set(name_words) & _ORGANISATIONS:
         return ORGANISATION
     if set(name_words) & _GOVERNMENT:
         return GOVERNMENT
+    if is_capitals(head) and any(t.lower_ == "the" for t in head.lefts):
+        return ORGANISATION  # "the NAACP": an acronym with an article names a body
     if is_name(head) or word in _PEOPLE or set(words) & _TITLES:
         return PERSON
     return UNKNOWN
