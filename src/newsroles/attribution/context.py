@@ -224,7 +224,9 @@ def add_sources(records: list[dict], parse_docs=None, kept: dict | None = None) 
     """Add `source`, `cue` and `quote_spans` to the quote and attribution records of one
     or more documents (in order); other records get None / []. Offsets are into the
     article when the record has `start`, else into the sentence. `kept`: Docs already
-    parsed, by text (labeling.parse.keep_docs); only the rest are parsed now."""
+    parsed, by text (labeling.parse.keep_docs); only the rest are parsed now. Whether a
+    quotation is open is read here from the texts in order (quotes.py, which knows `''`),
+    and a record's `paragraph` is used where it has offsets (raw text)."""
     docs = _parsed(records, parse_docs, kept)
     for doc_records in _documents(records):
         _document_sources(doc_records, docs)

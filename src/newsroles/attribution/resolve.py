@@ -13,8 +13,15 @@ agency's spokeswoman" for "the spokeswoman"). The pronoun keeps its own span as 
 
 from __future__ import annotations
 
-from newsroles.attribution.kinds import (ANONYMOUS, GOVERNMENT, ORGANISATION, PERSON,
-                                         UNKNOWN, is_name, source_kind)
+from newsroles.attribution.kinds import (
+    ANONYMOUS,
+    GOVERNMENT,
+    ORGANISATION,
+    PERSON,
+    UNKNOWN,
+    is_name,
+    source_kind,
+)
 
 _MALE = frozenset("""he him mr mr. sir spokesman chairman congressman businessman man
 father husband son brother king prince lord actor""".split())

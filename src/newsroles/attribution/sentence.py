@@ -253,7 +253,6 @@ def is_cue_verb(token) -> bool:
 
 
 def _verb_cue(doc, quotes) -> dict | None:
-    from newsroles.labeling.parse import lemma
 
     candidates = [t for t in doc if t.pos_ in ("VERB", "AUX") and is_cue_verb(t)
                   and not inside(t.idx, quotes)]
