@@ -14,7 +14,8 @@ rules that finds one, recorded in `source.via`:
     paragraph       a quotation whose paragraph names its speaker in a later quotation
                     ("“A.” “B.” “C,” she said."; raw text only: given sentences carry no
                     paragraphs), first when the quotation opens its paragraph
-    last_speaker    a quotation straight after one with a speaker: the same speaker going on
+    last_speaker    a quotation straight after a sentence with a speaker: the same speaker
+                    going on
 
 A carried source brings its cue; both keep the `sent_idx` of the sentence they lie in.
 A source found in the sentence itself has as `via` the rule of sentence.py that found it:
@@ -31,7 +32,6 @@ from newsroles.attribution.resolve import Salience, name_tokens
 from newsroles.attribution.sentence import SENTENCE_RULES, extract_one
 
 REPORTED = ("quote", "attribution")
-_LAST_SPEAKER_REACH = 2  # sentences back a fresh quotation may look for its speaker
 
 
 def _span(text: str, span, base: int, sent_idx) -> dict | None:
@@ -189,12 +189,9 @@ def _from_neighbours(sents: list[_Sentence], i: int):
     later = _later_in_paragraph(sents, i)
     if later is not None and (i == 0 or sents[i - 1].paragraph != s.paragraph):
         return _carried(later, "paragraph")  # a paragraph opening with a quotation
-    if s.opens_quote:
-        for k in range(i - 1, max(-1, i - 1 - _LAST_SPEAKER_REACH), -1):
-            if sents[k].source is not None:
-                return _carried(sents[k], "last_speaker")
-            if not sents[k].reported:
-                break
+    # Only the sentence just before: reaching two or three back was worse on PolNeAR train.
+    if s.opens_quote and before is not None and before.reported and before.source is not None:
+        return _carried(before, "last_speaker")
     if later is not None:
         return _carried(later, "paragraph")
     return None
