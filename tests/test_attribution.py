@@ -322,3 +322,35 @@ def test_a_tag_whose_subject_the_parser_lost_names_the_words_before_its_verb():
     found = extract(doc, quote_spans(doc.text))
     assert doc.text[slice(*found["source"])] == "Bill Roe, 49"
     assert found["head"].text == "Roe" and doc.text[slice(*found["cue"])] == "said"
+
+
+def test_the_polnear_benchmark_scores_a_tiny_invented_corpus(tmp_path):
+    """benchmarks/sources_polnear.py end to end on two invented documents in PolNeAR's
+    format: exact and overlap figures, and the rule of each source."""
+    import json
+    import subprocess
+    import sys
+
+    rows = [  # (doc, text, label, gold sources, gold cues)
+        ("a", "The river rose.", "other", [], []),
+        ("a", "“We are ready,” the mayor said.", "quote", ["the mayor"], ["said"]),
+        ("a", "“The boats are out.”", "quote", ["the mayor"], ["said"]),
+        ("b", "Prices rose, according to the statistics office.", "attribution",
+         ["the statistics office"], ["according to"]),
+        ("b", "Jane Roe, the union's lawyer, said the strike was legal.", "attribution",
+         ["Jane Roe"], ["said"]),  # ours is the whole phrase: overlap, not exact
+    ]
+    with open(tmp_path / "dev.jsonl", "w", encoding="utf-8") as fh:
+        for i, (doc, text, label, sources, cues) in enumerate(rows):
+            fh.write(json.dumps({"doc_id": doc, "sent_id": i, "text": text, "label": label,
+                                 "sources": sources, "cues": cues}) + "\n")
+    bench = Path(__file__).resolve().parents[1] / "benchmarks" / "sources_polnear.py"
+    out = subprocess.run([sys.executable, str(bench), "--polnear", str(tmp_path)],
+                         capture_output=True, text=True, check=True).stdout
+    result = json.loads(out[:out.rindex("}") + 1])
+    source = result["source"]
+    assert (source["n_sentences"], source["n_predicted"], source["n_gold"]) == (4, 4, 4)
+    assert source["exact"]["precision"] == 0.75  # 3 of 4: Jane Roe's phrase is longer
+    assert 0.75 < source["overlap"]["precision"] < 1.0
+    assert result["cue"]["exact"]["f1"] == 1.0
+    assert result["source_by_via"]["last_speaker"] == {"n": 1, "exact_precision": 1.0}
