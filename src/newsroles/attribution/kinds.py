@@ -58,7 +58,7 @@ magazine union unions association foundation institute center centre bank banks
 corporation corp corp. inc inc. llc ltd ltd. co co. coalition club university college
 league alliance pac society press news times post journal reuters ap afp cnn bbc fox
 nbc abc cbs msnbc npr bloomberg politico breitbart outlet station channel team
-charity nonprofit think-tank tank trust fund legion dnc rnc""".split())
+charity nonprofit think-tank tank trust fund legion dnc rnc nations""".split())
 
 
 def is_capitals(token) -> bool:

@@ -7,7 +7,9 @@ or "Ms.", a gendered noun in the phrase, "spokeswoman", or an earlier "she" reso
 the same surname), else the nearest person of gender unknown; "they" a body (organisation or government) or a group of
 people ("Smith and Jones", "Democrats"); a description ("the senator", "the agency") a
 named source of its kind, one whose phrase holds the same noun first ("Jane Roe, the
-agency's spokeswoman" for "the spokeswoman"). The pronoun keeps its own span as the source;
+agency's spokeswoman" for "the spokeswoman"); a description of a document or of a
+thing the lexicons do not know ("the report", "the spot") stands for no name. Only the
+last eight sentences are searched: further back, most resolutions read were wrong. The pronoun keeps its own span as the source;
 `source.resolved` gives the name, its offsets and `sent_idx`.
 """
 
@@ -18,10 +20,10 @@ from newsroles.attribution.kinds import (
     GOVERNMENT,
     ORGANISATION,
     PERSON,
-    UNKNOWN,
     is_name,
     source_kind,
 )
+from newsroles.attribution.sentence import TIME_WORDS
 
 _MALE = frozenset("""he him mr mr. sir spokesman chairman congressman businessman man
 father husband son brother king prince lord actor""".split())
@@ -29,7 +31,7 @@ _FEMALE = frozenset("""she her mrs mrs. ms ms. miss madam spokeswoman chairwoman
 congresswoman businesswoman woman mother wife daughter sister queen princess lady
 actress""".split())
 _BODIES = (ORGANISATION, GOVERNMENT)
-_REACH = 30  # sentences back a pronoun or description may look for its name
+_REACH = 8  # sentences back a pronoun or description may look for its name
 
 
 def _gender(words) -> str | None:
@@ -46,7 +48,8 @@ def name_tokens(head, tokens) -> list:
     first such run ("the director, James Comey" -> "James Comey")."""
     runs, run = [], []
     for t in tokens:
-        if is_name(t) or (run and t.text == "." and t.i == run[-1].i + 1):
+        if (is_name(t) and t.lower_ not in TIME_WORDS) or (
+                run and t.text == "." and t.i == run[-1].i + 1):
             run.append(t)
         elif run:
             runs.append(run)
@@ -107,8 +110,9 @@ class Salience:
         if not _is_description(head, tokens):
             return None
         kind = source_kind(head, tokens)
-        # A speaking role the lexicons do not know ("the engineer") is a person's.
-        wanted = (PERSON,) if kind in (PERSON, ANONYMOUS, UNKNOWN) else (kind,)
+        if kind not in (PERSON, ANONYMOUS, *_BODIES):
+            return None  # "the report", "the spot": no name to stand for
+        wanted = (PERSON,) if kind in (PERSON, ANONYMOUS) else (kind,)
         gender = _gender([word])
 
         def fits(m: Mention) -> bool:

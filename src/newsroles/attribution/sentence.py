@@ -56,7 +56,7 @@ def _short_quote(i: int, quotes) -> bool:
     return any(a <= i < b and b - a <= _SHORT_QUOTE for a, b in quotes)
 
 
-_TIME_WORDS = frozenset("""monday tuesday wednesday thursday friday saturday sunday today
+TIME_WORDS = frozenset("""monday tuesday wednesday thursday friday saturday sunday today
 yesterday tonight morning afternoon evening night week weekend month year day
 january february march april may june july august september october november december
 """.split())
@@ -67,7 +67,7 @@ def _when(child) -> bool:
     if child.dep_ != "prep":
         return False
     pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-    return pobj is not None and pobj.lower_ in _TIME_WORDS
+    return pobj is not None and pobj.lower_ in TIME_WORDS
 
 
 def phrase_tokens(token, quotes) -> list:
@@ -217,7 +217,7 @@ def _particle(verb):
     if lemma(verb) == "say":
         return None
     pobj = next((c for c in nxt.children if c.dep_ == "pobj"), None)
-    return None if pobj is not None and pobj.lower_ in _TIME_WORDS else nxt
+    return None if pobj is not None and pobj.lower_ in TIME_WORDS else nxt
 
 
 def _cue_span(doc, verb) -> tuple[int, int]:
