@@ -354,3 +354,15 @@ def test_the_polnear_benchmark_scores_a_tiny_invented_corpus(tmp_path):
     assert 0.75 < source["overlap"]["precision"] < 1.0
     assert result["cue"]["exact"]["f1"] == 1.0
     assert result["source_by_via"]["last_speaker"] == {"n": 1, "exact_precision": 1.0}
+
+
+def test_resolution_looks_eight_sentences_back_and_not_for_things():
+    filler = [("The river rose.", "background")] * 8
+    recs = _records([("Mr. Ito said the port would reopen.", "attribution"), *filler,
+                     ("He said the crews were ready.", "attribution"),
+                     ("A report by the Port Trust says the docks are safe.", "attribution"),
+                     ("The report says the cranes are old.", "attribution")])
+    add_sources(recs)
+    assert "resolved" not in recs[9]["source"]  # Mr. Ito is nine sentences back
+    assert recs[11]["source"]["text"] == "The report" and "resolved" not in recs[11]["source"]
+    assert recs[11]["source"]["type"] == "document"
