@@ -15,6 +15,7 @@ last eight sentences are searched: further back, most resolutions read were wron
 
 from __future__ import annotations
 
+from newsroles.attribution.cues import TIME_WORDS
 from newsroles.attribution.kinds import (
     ANONYMOUS,
     GOVERNMENT,
@@ -23,7 +24,6 @@ from newsroles.attribution.kinds import (
     is_name,
     source_kind,
 )
-from newsroles.attribution.sentence import TIME_WORDS
 
 _MALE = frozenset("""he him mr mr. sir spokesman chairman congressman businessman man
 father husband son brother king prince lord actor""".split())
