@@ -19,10 +19,11 @@ SEED_GOLD = [
     ("quote", ["Rubio"], ["explained"]),
     ("quote", ["Bukele"], ["confirmed"]),
     ("quote", ["Bukele"], ["wrote"]),
-    ("quote", ["Bukele"], []),  # the quotation goes on; the cue was in the sentence before
-    ("quote", ["Fox News’s Bill Melugin"], ["reported"]),
-    ("quote", ["Breitbart News’s Frances Martel"], ["reported"]),
-    ("attribution", ["The two"], ["vowed"]),
+    ("quote", ["Bukele"], ["wrote"]),  # the quotation goes on: speaker and cue carried
+    # A cue takes the adverbs right before its verb, as PolNeAR marks it ("also said").
+    ("quote", ["Fox News’s Bill Melugin"], ["reported", "also reported"]),
+    ("quote", ["Breitbart News’s Frances Martel"], ["reported", "previously reported"]),
+    ("attribution", ["The two"], ["vowed", "recently vowed"]),
     ("quote", ["A U.S. official"], ["stated", "reportedly stated"]),
 ]
 
@@ -53,13 +54,15 @@ def test_sources_cues_and_a_quotation_over_two_sentences():
     add_sources(recs)
     got = [(r["source"] and r["source"]["text"], r["cue"] and r["cue"]["text"]) for r in recs]
     assert got == [("The Harbour Gazette", "reports"), ("firefighters", "according to"),
-                   ("the mayor", "said"), ("the mayor", None), (None, None)]
+                   ("the mayor", "said"), ("the mayor", "said"), (None, None)]
     for key in ("source", "cue"):  # offsets slice the sentence they name to the text
         for r in recs:
             if r[key]:
                 where = recs[r[key]["sent_idx"]]["text"]
                 assert where[r[key]["start"]:r[key]["end"]] == r[key]["text"]
-    assert recs[3]["source"]["sent_idx"] == 2  # named where the quotation began
+    # Named where the quotation began, cue and all (as PolNeAR and PARC mark it).
+    assert recs[3]["source"]["sent_idx"] == recs[3]["cue"]["sent_idx"] == 2
+    assert recs[3]["source"]["via"] == "quotation" and recs[2]["source"]["via"] == "verb"
     assert [q["text"] for q in recs[3]["quote_spans"]] == ["happen again.”"]
     assert recs[0]["quote_spans"] == [] and recs[4]["source"] is None
 
@@ -77,4 +80,289 @@ def test_seed_example_sources_and_cues():
             assert text[r["source"]["start"]:r["source"]["end"]] == r["source"]["text"]
         src_ok += bool(r["source"]) and r["source"]["text"] in sources
         cue_ok += (r["cue"]["text"] in cues) if r["cue"] else not cues
-    assert src_ok >= 10 and cue_ok >= 10, (src_ok, cue_ok)
+    assert (src_ok, cue_ok) == (11, 11)
+
+
+# --- speakers across sentences, pronouns, non-verb cues, source types ---------------------
+# Invented articles, tagged through the Tagger with a stand-in model that labels by the
+# words it sees (the model is not the subject here: who-said-it and its article context are).
+
+LABELS = ["attribution", "background", "policy_statement", "quote"]
+_REPORT_WORDS = (" said", " says", "according to", " told", ":", " want", " statement",
+                 " added")
+
+
+def _label_of(text: str) -> str:
+    if any(q in text for q in "“”\"") or "''" in text:
+        return "quote"
+    return "attribution" if any(w in text.lower() for w in _REPORT_WORDS) else "background"
+
+
+class _ByWords:
+    """A model that labels each sentence by _label_of."""
+
+    labels = LABELS
+    process_parallel = False
+
+    def set_runtime(self, runtime):
+        pass
+
+    def predict_proba(self, table):
+        import numpy as np
+
+        proba = np.zeros((len(table), len(LABELS)))
+        for i, text in enumerate(table["text"]):
+            proba[i, LABELS.index(_label_of(text))] = 1.0
+        return proba
+
+    def decide(self, proba):
+        return proba.argmax(axis=1)
+
+
+ARTICLE = """The town council voted on Tuesday to close the old bridge.
+
+“The bridge is not safe. We cannot wait another winter,” said Maria Lopez, the council's engineer. “Repairs would cost more than a new one.”
+
+“Nobody wants to lose it.
+But it has to go,” she added.
+
+The closure will last a year, the engineer said.
+
+“We were never asked.” “Not once,” Tom Reed told reporters.
+
+“It was quiet.” “Too quiet.” “Then it fell,” a fisherman said.
+
+The Harbour Trust said it would appeal. They want a second survey.
+"""
+
+
+@pytest.fixture(scope="module")
+def tagged():
+    from newsroles.tagger import Tagger
+
+    return Tagger(_ByWords()).tag(ARTICLE, doc_id="bridge")
+
+
+def _row(rows, starts_with):
+    return next(r for r in rows if r["text"].startswith(starts_with))
+
+
+def test_speakers_across_sentences_name_their_rule(tagged):
+    expect = {  # sentence start -> (source, via, cue)
+        "“The bridge is not safe.": ("Maria Lopez, the council's engineer", "quotation", "said"),
+        "We cannot wait": ("Maria Lopez, the council's engineer", "verb", "said"),
+        "“Repairs would": ("Maria Lopez, the council's engineer", "last_speaker", "said"),
+        "“Nobody wants": ("she", "quotation", "added"),
+        "“We were never asked.”": ("Tom Reed", "next_sentence", "told"),
+        "“It was quiet.”": ("a fisherman", "paragraph", "said"),
+        "“Too quiet.”": ("a fisherman", "next_sentence", "said"),
+    }
+    for start, (source, via, cue) in expect.items():
+        row = _row(tagged, start)
+        assert (row["source"]["text"], row["source"]["via"], row["cue"]["text"]) == \
+            (source, via, cue), start
+    for row in tagged:  # every span, carried or not, slices the article to its text
+        for key in ("source", "cue"):
+            if row[key]:
+                assert ARTICLE[row[key]["start"]:row[key]["end"]] == row[key]["text"]
+        if row["source"] and "resolved" in row["source"]:
+            got = row["source"]["resolved"]
+            assert ARTICLE[got["start"]:got["end"]] == got["text"]
+    assert _row(tagged, "The town council")["source"] is None
+
+
+def test_pronouns_and_descriptions_resolve_to_the_named_speaker(tagged):
+    she = _row(tagged, "But it has to go")["source"]
+    assert she["text"] == "she" and she["resolved"]["text"] == "Maria Lopez"
+    assert she["resolved"]["sent_idx"] == _row(tagged, "We cannot wait")["sent_idx"]
+    engineer = _row(tagged, "The closure will last")["source"]
+    assert engineer["text"] == "the engineer" and engineer["resolved"]["text"] == "Maria Lopez"
+    they = _row(tagged, "They want")["source"]
+    assert they["resolved"]["text"] == "Harbour Trust" and they["type"] == "organisation"
+    assert "resolved" not in _row(tagged, "“Not once")["source"]  # a name needs none
+
+
+def test_a_pronoun_takes_a_speaker_of_its_gender_and_nothing_without_one():
+    recs = _records([
+        ("Mr. Ito said the port would reopen.", "attribution"),
+        ("Ms. Diaz said the ships were waiting.", "attribution"),
+        ("He said the crews were ready.", "attribution"),
+        ("She said the cargo was safe.", "attribution"),
+    ])
+    add_sources(recs)
+    assert recs[2]["source"]["resolved"]["text"] == "Mr. Ito"
+    assert recs[3]["source"]["resolved"]["text"] == "Ms. Diaz"
+    lone = _records([("He said the crews were ready.", "attribution")])
+    add_sources(lone)
+    assert lone[0]["source"]["text"] == "He" and "resolved" not in lone[0]["source"]
+
+
+@pytest.mark.parametrize("text, label, source, cue, via", [
+    ("Prices rose, according to the statistics office.", "attribution",
+     "the statistics office", "according to", "according_to"),
+    ("In a statement from the ministry, the plan was praised.", "attribution",
+     "the ministry", "In a statement", "according_to"),  # over the passive "was praised"
+    ("In a statement from the ministry: no change.", "attribution",
+     "the ministry", "In a statement", "in_a_statement"),
+    ("Ana Ruiz: “We will not move.”", "quote", "Ana Ruiz", ":", "colon"),
+    ("The mayor, who said the road was closed, left early.", "attribution",
+     "The mayor", "said", "verb"),
+    ("Jane Roe, the union's lawyer, has also said the strike is legal.", "attribution",
+     "Jane Roe, the union's lawyer", "has also said", "verb"),
+    ("Activists called for a new vote.", "attribution", "Activists", "called for", "verb"),
+    ("The farmers rallied behind the mayor.", "attribution", "The farmers", "rallied",
+     "main_verb"),
+    ("WASHINGTON (Wire) - Senator Kim said the vote would wait.", "attribution",
+     "Senator Kim", "said", "verb"),
+    ("LISBON, May 2 (Wire) — Former minister Ana Costa told reporters the port would close.",
+     "attribution", "Former minister Ana Costa", "told", "verb"),
+    ("HOST: I think the vote was fair.", "attribution", "HOST", ":", "colon"),
+    ("The union wasn't optimistic about the offer.", "attribution", "The union",
+     "wasn't optimistic about", "stance_adjective"),
+    ("“Enough,” the coach snapped.", "quote", "the coach", "snapped", "verb"),
+    ("Most growers oppose the new tariff.", "attribution", "Most growers", "oppose", "verb"),
+    ("Or, as Ana Ruiz put it, the port is finished.", "attribution", "Ana Ruiz", "put", "verb"),
+    ("Jane Roe, 67, of Exeter, said the vote was fair.", "attribution", "Jane Roe", "said",
+     "verb"),
+    ("Tom Reed, who noted the risk, said the vote was fair.", "attribution", "Tom Reed",
+     "said", "verb"),
+    ("Jane Roe, who runs the bakery, said the vote was fair.", "attribution",
+     "Jane Roe, who runs the bakery", "said", "verb"),
+    ("Rep. Jim Clyburn (D-S.C.) said the vote was fair.", "attribution",
+     "Rep. Jim Clyburn (D-S.C.)", "said", "verb"),
+])
+def test_non_verb_cues_and_whole_noun_phrases(text, label, source, cue, via):
+    recs = _records([(text, label)])
+    add_sources(recs)
+    got = recs[0]["source"]
+    assert (got["text"], recs[0]["cue"]["text"], got["via"]) == (source, cue, via)
+
+
+def test_no_view_holder_no_source():
+    """A main verb that is no reporting verb names a source only if its subject can hold a
+    view: "the poll" cannot."""
+    recs = _records([("The poll showed a tight race.", "attribution"),
+                     ("The new road opened in May.", "attribution")])
+    add_sources(recs)
+    assert recs[0]["source"]["text"] == "The poll"  # "show" reports: a document's finding
+    assert recs[1]["source"] is None
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Maria Lopez said the bridge was unsafe.", "person"),
+    ("Mr. Reed said the bakery would stay.", "person"),
+    ("The Acme Corporation said it would bid.", "organisation"),
+    ("The Justice Department said the case was closed.", "government"),
+    ("The police said two men were arrested.", "government"),
+    ("A new report says the river is cleaner.", "document"),
+    ("An official said the talks had failed.", "anonymous"),
+    ("Sources said the deal was close.", "anonymous"),
+    ("People familiar with the talks said a deal was near.", "anonymous"),
+    ("The NAACP said the law was unfair.", "organisation"),
+    ("Fox News's Bill Melugin reported that the flights resumed.", "person"),
+    ("Seth Roe, a scientist at Texas Tech University, said the data were sound.", "person"),
+])
+def test_source_types(text, kind):
+    recs = _records([(text, "attribution")])
+    add_sources(recs)
+    assert recs[0]["source"]["type"] == kind, recs[0]["source"]
+
+
+def test_two_apostrophes_are_quotation_marks():
+    """ASCII newswire quotes: '' opens and closes, by which way it faces."""
+    assert quote_spans("''We will win,'' he said.") == [(0, 16)]
+    recs = _records([("''We will win.", "quote"), ("We always do,'' Mr. Abe said.", "quote")])
+    add_sources(recs)
+    assert recs[0]["source"]["text"] == "Mr. Abe" and recs[0]["source"]["via"] == "quotation"
+
+
+def test_a_transcript_label_names_its_turn():
+    recs = _records([("REED: We asked twice.", "quote"), ("The letters went astray.", "quote"),
+                     ("LOPEZ: That is not so.", "quote")])
+    add_sources(recs)
+    assert [(r["source"]["text"], r["source"]["via"]) for r in recs] == [
+        ("REED", "colon"), ("REED", "introduction"), ("LOPEZ", "colon")]
+
+
+def test_a_colon_introduces_the_sentences_after_it_and_a_fresh_quotation_keeps_its_speaker():
+    recs = _records([
+        ("The minister said:", "attribution"),
+        ("Taxes will fall next year.", "attribution"),
+        ("Spending will not.", "attribution"),
+        ("The river rose.", "background"),
+        ("“We are ready,” the captain said.", "quote"),
+        ("“The boats are out.”", "quote"),
+        ("The rain stopped.", "background"),
+        ("“Nobody moves.”", "quote"),
+    ])
+    add_sources(recs)
+    vias = [r["source"] and (r["source"]["text"], r["source"]["via"]) for r in recs]
+    assert vias == [("The minister", "verb"), ("The minister", "introduction"),
+                    ("The minister", "introduction"), None, ("the captain", "verb"),
+                    ("the captain", "last_speaker"), None, None]
+
+
+def test_a_tag_whose_subject_the_parser_lost_names_the_words_before_its_verb():
+    """ "“...,” Bill Roe, 49, said.": when the parse hangs the name elsewhere, the words
+    between the quotation and the verb are the speaker (a Doc built with that parse)."""
+    from spacy.tokens import Doc
+
+    from newsroles.attribution.sentence import extract_one as extract
+    from newsroles.labeling.parse import fast_parser
+
+    words = ["“", "Enough", ",", "”", "Bill", "Roe", ",", "49", ",", "said", "."]
+    spaces = [False, False, False, True, True, False, True, False, True, False, False]
+    heads = [1, 9, 1, 1, 5, 1, 5, 5, 9, 9, 9]  # "Roe" hangs on "Enough", "said" has no subject
+    deps = ["punct", "ccomp", "punct", "punct", "compound", "npadvmod", "punct", "appos",
+            "punct", "ROOT", "punct"]
+    pos = ["PUNCT", "INTJ", "PUNCT", "PUNCT", "PROPN", "PROPN", "PUNCT", "NUM", "PUNCT",
+           "VERB", "PUNCT"]
+    doc = Doc(fast_parser().nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps,
+              pos=pos, lemmas=[w.lower() if w != "said" else "say" for w in words])
+    found = extract(doc, quote_spans(doc.text))
+    assert doc.text[slice(*found["source"])] == "Bill Roe, 49"
+    assert found["head"].text == "Roe" and doc.text[slice(*found["cue"])] == "said"
+
+
+def test_the_polnear_benchmark_scores_a_tiny_invented_corpus(tmp_path):
+    """benchmarks/sources_polnear.py end to end on two invented documents in PolNeAR's
+    format: exact and overlap figures, and the rule of each source."""
+    import json
+    import subprocess
+    import sys
+
+    rows = [  # (doc, text, label, gold sources, gold cues)
+        ("a", "The river rose.", "other", [], []),
+        ("a", "“We are ready,” the mayor said.", "quote", ["the mayor"], ["said"]),
+        ("a", "“The boats are out.”", "quote", ["the mayor"], ["said"]),
+        ("b", "Prices rose, according to the statistics office.", "attribution",
+         ["the statistics office"], ["according to"]),
+        ("b", "Jane Roe, the union's lawyer, said the strike was legal.", "attribution",
+         ["Jane Roe"], ["said"]),  # ours is the whole phrase: overlap, not exact
+    ]
+    with open(tmp_path / "dev.jsonl", "w", encoding="utf-8") as fh:
+        for i, (doc, text, label, sources, cues) in enumerate(rows):
+            fh.write(json.dumps({"doc_id": doc, "sent_id": i, "text": text, "label": label,
+                                 "sources": sources, "cues": cues}) + "\n")
+    bench = Path(__file__).resolve().parents[1] / "benchmarks" / "sources_polnear.py"
+    out = subprocess.run([sys.executable, str(bench), "--polnear", str(tmp_path)],
+                         capture_output=True, text=True, check=True).stdout
+    result = json.loads(out[:out.rindex("}") + 1])
+    source = result["source"]
+    assert (source["n_sentences"], source["n_predicted"], source["n_gold"]) == (4, 4, 4)
+    assert source["exact"]["precision"] == 0.75  # 3 of 4: Jane Roe's phrase is longer
+    assert 0.75 < source["overlap"]["precision"] < 1.0
+    assert result["cue"]["exact"]["f1"] == 1.0
+    assert result["source_by_via"]["last_speaker"] == {"n": 1, "exact_precision": 1.0}
+
+
+def test_resolution_looks_eight_sentences_back_and_not_for_things():
+    filler = [("The river rose.", "background")] * 8
+    recs = _records([("Mr. Ito said the port would reopen.", "attribution"), *filler,
+                     ("He said the crews were ready.", "attribution"),
+                     ("A report by the Port Trust says the docks are safe.", "attribution"),
+                     ("The report says the cranes are old.", "attribution")])
+    add_sources(recs)
+    assert "resolved" not in recs[9]["source"]  # Mr. Ito is nine sentences back
+    assert recs[11]["source"]["text"] == "The report" and "resolved" not in recs[11]["source"]
+    assert recs[11]["source"]["type"] == "document"

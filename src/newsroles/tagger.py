@@ -54,7 +54,7 @@ def _table(rows: list[dict]) -> pd.DataFrame:
 
 class Tagger:
     """sources: add who said it (source, cue, quoted spans) to quote and attribution
-    sentences (attribution.py; parses those sentences with spaCy)."""
+    sentences (attribution/; parses those sentences with spaCy)."""
 
     def __init__(self, model, split_config: SplitConfig | None = None, sources: bool = True,
                  identity: dict | None = None):
@@ -184,7 +184,8 @@ class Tagger:
 
             # Batches hold whole documents, so a quotation never spans two of them.
             state = [{"quote_open_start": r["quote_open_start"],
-                      "quote_open_end": r["quote_open_end"], **rec} for r, rec in zip(rows, out)]
+                      "quote_open_end": r["quote_open_end"], "paragraph": r["paragraph"],
+                      **rec} for r, rec in zip(rows, out)]
             add_sources(state, kept=kept)
             for rec, st in zip(out, state):
                 rec["source"], rec["cue"], rec["quote_spans"] = (st["source"], st["cue"],

@@ -1,0 +1,229 @@
+"""Who said it across an article's sentences.
+
+Each quote or attribution sentence first gets its own source and cue (sentence.py). One
+naming nobody then takes a speaker from the sentences around it, by the first of these
+rules that finds one, recorded in `source.via`:
+
+    quotation       another sentence of the same quotation: where it began, else where it
+                    closes ("“... . ... ,” she said.")
+    next_sentence   the next sentence's reporting tag, when that sentence opens with a
+                    quotation ("“A.” “B,” she said.")
+    introduction    a sentence ending in a colon that names a speaker ("X said:"), or
+                    opening with a transcript's speaker label ("X: ..."), for the
+                    sentences after it
+    paragraph       a quotation whose paragraph names its speaker in a later quotation
+                    ("“A.” “B.” “C,” she said."; raw text only: given sentences carry no
+                    paragraphs), first when the quotation opens its paragraph
+    last_speaker    a quotation straight after a sentence with a speaker: the same speaker
+                    going on
+
+A carried source brings its cue; both keep the `sent_idx` of the sentence they lie in.
+A source found in the sentence itself has as `via` the rule of sentence.py that found it:
+`verb` (a reporting verb's subject), `according_to`, `in_a_statement`, `colon`,
+`stance_adjective` or `main_verb` (the main verb's subject, when the sentence has no
+reporting verb).
+"""
+
+from __future__ import annotations
+
+from newsroles.attribution.kinds import source_kind
+from newsroles.attribution.quotes import open_at_end, opens_with_quote, quote_spans
+from newsroles.attribution.resolve import Salience, name_tokens
+from newsroles.attribution.sentence import SENTENCE_RULES, extract_one
+
+REPORTED = ("quote", "attribution")
+
+
+def _span(text: str, span, base: int, sent_idx) -> dict | None:
+    """The span's text and offsets (into the article, or into sentence `sent_idx` when the
+    article is not known)."""
+    if span is None:
+        return None
+    a, b = span
+    return {"text": text[a:b], "start": base + a, "end": base + b, "sent_idx": sent_idx}
+
+
+def _parsed(records: list[dict], parse_docs, kept) -> dict:
+    """Docs of the quote and attribution records, by id(record)."""
+    from newsroles.labeling.parse import parse_docs as parse
+
+    todo = [r for r in records if r.get("label") in REPORTED]
+    if parse_docs is None:
+        kept = kept or {}
+        fresh = iter(parse(r["text"] for r in todo if r["text"] not in kept))
+        parse_docs = [kept[r["text"]] if r["text"] in kept else next(fresh) for r in todo]
+    return dict(zip((id(r) for r in todo), parse_docs))
+
+
+def _documents(records: list[dict]):
+    """Runs of consecutive records of one document."""
+    run: list[dict] = []
+    for r in records:
+        if run and r.get("doc_id") != run[0].get("doc_id"):
+            yield run
+            run = []
+        run.append(r)
+    if run:
+        yield run
+
+
+class _Sentence:
+    """One record's own findings, and what the rules across sentences read."""
+
+    __slots__ = ("record", "reported", "open_start", "open_end", "source", "cue", "found",
+                 "introduces", "opens_quote", "paragraph", "base", "idx")
+
+    def __init__(self, record: dict, open_start: bool, doc, idx):
+        text = record["text"]
+        self.record = record
+        self.open_start = open_start
+        self.open_end = open_at_end(text, open_start)
+        self.reported = doc is not None
+        self.opens_quote = opens_with_quote(text) or open_start
+        has_offsets = record.get("start") is not None and record["start"] >= 0
+        self.paragraph = record.get("paragraph") if has_offsets else None
+        self.source = self.cue = self.found = None
+        self.introduces = False
+        record["source"], record["cue"], record["quote_spans"] = None, None, []
+        if doc is None:
+            return
+        start = record.get("start")
+        self.base = base = start if start is not None and start >= 0 else 0
+        self.idx = idx
+        quotes = quote_spans(text, open_start)
+        self.found = extract_one(doc, quotes, continued=open_start)
+        self.source = _span(text, self.found["source"], base, idx)
+        self.cue = _span(text, self.found["cue"], base, idx)
+        if self.source is not None:
+            self.source["via"] = self.found["rule"]
+        # "X said:" ends it, or a transcript's "X:" opens it: the sentences after are X's.
+        self.introduces = (text.rstrip().endswith(":") and not self.open_end
+                           or self.found.get("label", False))
+        if record["label"] == "quote":
+            record["quote_spans"] = [_span(text, q, base, idx) for q in quotes]
+
+
+def _name_or_antecedent(s: _Sentence, salience: Salience) -> None:
+    """The source's type; a name joins the article's named sources, a pronoun or
+    description gets `resolved`, the name it stands for."""
+    head, tokens = s.found["head"], s.found["tokens"]
+    kind = source_kind(head, tokens)
+    name = name_tokens(head, tokens) if head is not None else []
+    if name:
+        span = _span(s.record["text"], (name[0].idx, name[-1].idx + len(name[-1].text)),
+                     s.base, s.idx)
+        salience.add(head, tokens, span, kind, s.idx or 0)
+    elif head is not None:
+        antecedent = salience.resolve(head, tokens, s.idx or 0)
+        if antecedent is not None:
+            s.source["resolved"] = dict(antecedent.span)
+            kind = antecedent.kind
+    s.source["type"] = kind
+
+
+def _own(s: _Sentence) -> bool:
+    """Whether the sentence names its source itself."""
+    return s.source is not None and s.source["via"] in SENTENCE_RULES
+
+
+def _carried(donor: _Sentence, via: str) -> tuple[dict, dict | None]:
+    return {**donor.source, "via": via}, donor.cue
+
+
+def _quotation_runs(sents: list[_Sentence]) -> list[list[int]]:
+    """Indices of the sentences of each quotation that runs over several sentences."""
+    runs, current = [], []
+    for i, s in enumerate(sents):
+        if s.open_start and current:
+            current.append(i)
+        else:
+            if len(current) > 1:
+                runs.append(current)
+            current = [i]
+        if not s.open_end:
+            if len(current) > 1:
+                runs.append(current)
+            current = []
+    if len(current) > 1:
+        runs.append(current)
+    return runs
+
+
+def _from_quotation(sents, runs) -> dict[int, tuple]:
+    found = {}
+    for run in runs:
+        named = [i for i in run if sents[i].source is not None]
+        for i in run:
+            if sents[i].reported and sents[i].source is None and named:
+                earlier = [k for k in named if k < i]
+                donor = earlier[-1] if earlier else named[0]
+                found[i] = _carried(sents[donor], "quotation")
+    return found
+
+
+def _later_in_paragraph(sents: list[_Sentence], i: int):
+    """For a quotation naming nobody, the next quotation of its paragraph that names its
+    speaker ("“A.” “B.” “C,” she said."); None where paragraphs are unknown."""
+    s = sents[i]
+    if s.paragraph is None or not s.opens_quote:
+        return None
+    for later in sents[i + 1:]:
+        if later.paragraph != s.paragraph or not later.reported:
+            return None
+        if _own(later) and later.opens_quote:
+            return later
+    return None
+
+
+def _from_neighbours(sents: list[_Sentence], i: int):
+    """The rules after `quotation`, in order, for sentence i."""
+    s = sents[i]
+    after = sents[i + 1] if i + 1 < len(sents) else None
+    if after is not None and after.reported and after.opens_quote and after.source is not None \
+            and _own(after) and s.opens_quote and not s.open_end:
+        return _carried(after, "next_sentence")
+    before = sents[i - 1] if i else None
+    if before is not None and before.reported and before.source is not None and \
+            (before.introduces or before.source["via"] == "introduction"):
+        return _carried(before, "introduction")
+    later = _later_in_paragraph(sents, i)
+    if later is not None and (i == 0 or sents[i - 1].paragraph != s.paragraph):
+        return _carried(later, "paragraph")  # a paragraph opening with a quotation
+    # Only the sentence just before: reaching two or three back was worse on PolNeAR train.
+    if s.opens_quote and before is not None and before.reported and before.source is not None:
+        return _carried(before, "last_speaker")
+    if later is not None:
+        return _carried(later, "paragraph")
+    return None
+
+
+def _document_sources(records: list[dict], docs: dict) -> None:
+    sents, open_state = [], False
+    salience = Salience()
+    for k, r in enumerate(records):
+        s = _Sentence(r, open_state, docs.get(id(r)), r.get("sent_idx", k))
+        if s.source is not None:
+            _name_or_antecedent(s, salience)
+        sents.append(s)
+        open_state = s.open_end
+    for i, carried in _from_quotation(sents, _quotation_runs(sents)).items():
+        sents[i].source, sents[i].cue = carried[0], sents[i].cue or carried[1]
+    for i, s in enumerate(sents):
+        if s.reported and s.source is None:
+            carried = _from_neighbours(sents, i)
+            if carried is not None:
+                s.source, s.cue = carried[0], s.cue or carried[1]
+    for s in sents:
+        s.record["source"], s.record["cue"] = s.source, s.cue
+
+
+def add_sources(records: list[dict], parse_docs=None, kept: dict | None = None) -> None:
+    """Add `source`, `cue` and `quote_spans` to the quote and attribution records of one
+    or more documents (in order); other records get None / []. Offsets are into the
+    article when the record has `start`, else into the sentence. `kept`: Docs already
+    parsed, by text (labeling.parse.keep_docs); only the rest are parsed now. Whether a
+    quotation is open is read here from the texts in order (quotes.py, which knows `''`),
+    and a record's `paragraph` is used where it has offsets (raw text)."""
+    docs = _parsed(records, parse_docs, kept)
+    for doc_records in _documents(records):
+        _document_sources(doc_records, docs)
