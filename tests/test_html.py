@@ -21,7 +21,8 @@ RECORDS = [
     {"doc_id": "a<1>", "sent_idx": 0, "paragraph": 1, "start": 0, "end": 41,
      "text": "“We will act now,” the mayor said <today>.", "label": "quote",
      "scores": {"quote": 0.9, "attribution": 0.05, "policy_statement": 0.03, "background": 0.02},
-     "source": {"text": "the mayor", "start": 19, "end": 28, "sent_idx": 0},
+     "source": {"text": "the mayor", "start": 19, "end": 28, "sent_idx": 0, "via": "verb",
+                "resolved": {"text": "Mayor Ana Ruiz", "start": 0, "end": 14, "sent_idx": 0}},
      "cue": {"text": "said", "start": 29, "end": 33, "sent_idx": 0},
      "quote_spans": [{"text": "“We will act now,”", "start": 0, "end": 18, "sent_idx": 0}]},
     {"doc_id": "a<1>", "sent_idx": 1, "paragraph": 1, "start": 42, "end": 64,
@@ -72,7 +73,8 @@ def test_page_marks_labels_scores_sources_and_escapes_text():
     tags = _parse(text)
     sents = _sentences(tags)
     assert [s["data-label"] for s in sents] == ["quote", "background", "background"]
-    assert sents[0]["title"].startswith("quote 0.90") and "source: the mayor" in sents[0]["title"]
+    assert sents[0]["title"].startswith("quote 0.90")
+    assert "source: the mayor (= Mayor Ana Ruiz) [verb]" in sents[0]["title"]
     classes = [a.get("class") for t, a in tags if t == "span"]
     assert {"source", "cue", "quote-span"} <= set(classes)
     assert "&lt;today&gt;" in text and "&amp; fell" in text and "<today>" not in text

@@ -39,10 +39,15 @@ def test_parquet_output_matches_jsonl(trained_run, tmp_path):
             (rec["doc_id"], rec["sent_idx"], rec["label"], rec["start"], rec["paragraph"])
         assert row["score_quote"] == pytest.approx(rec["scores"]["quote"])
         assert row["quote_spans"] == rec["quote_spans"]  # native, not JSON text
-        for key in ("source", "cue"):
-            span = rec[key] or {}
+        for key, span in (("source", rec["source"]), ("cue", rec["cue"]),
+                          ("source_resolved", (rec["source"] or {}).get("resolved"))):
+            span = span or {}
             assert (row[key], row[f"{key}_start"], row[f"{key}_end"], row[f"{key}_sent_idx"]) == \
                 (span.get("text"), span.get("start"), span.get("end"), span.get("sent_idx"))
+        assert (row["source_via"], row["source_type"]) == \
+            ((rec["source"] or {}).get("via"), (rec["source"] or {}).get("type"))
+    assert {r["source_via"] for r in table} > {None}  # the who-said-it fields are carried
+    assert {r["source_type"] for r in table} > {None}
     bad = cli("tag", str(trained_run), inp, "--format", "parquet")
     assert bad.returncode == 2 and "needs an output file" in bad.stderr
 
@@ -63,6 +68,7 @@ def test_parquet_types_nulls_model_and_run(trained_run, tmp_path):
                       ("sent_idx", pa.int64())])
     assert table.schema.field("quote_spans").type == pa.list_(span)
     for name in ("start", "paragraph", "source_start", "source_end", "source_sent_idx",
+                 "source_resolved_start", "source_resolved_end", "source_resolved_sent_idx",
                  "cue_start", "cue_end", "cue_sent_idx"):
         assert table.schema.field(name).type == pa.int64(), name
     # Background sentences have no source: nulls, beside real offsets.
@@ -181,9 +187,11 @@ def test_columns_are_fixed_up_front_whatever_the_first_batch_holds(tmp_path):
     assert write_records(records, str(tmp_path / "t.csv"), "csv") == 9001
     lines = (tmp_path / "t.csv").read_text().splitlines()
     assert lines[0].startswith("doc_id,sent_idx,paragraph,start,end,text,label,score_quote,")
-    assert lines[0].endswith("source,source_start,source_end,source_sent_idx,cue,cue_start,"
+    assert lines[0].endswith("source,source_start,source_end,source_sent_idx,source_via,"
+                             "source_type,source_resolved,source_resolved_start,"
+                             "source_resolved_end,source_resolved_sent_idx,cue,cue_start,"
                              "cue_end,cue_sent_idx,quote_spans,model_id")
-    assert lines[-1].split(",")[-10:-6] == ["the police", "0", "10", ""]
+    assert lines[-1].split(",")[-16:-12] == ["the police", "0", "10", ""]
 
 
 def test_jsonl_keeps_a_lone_surrogate_as_an_escape(tmp_path):

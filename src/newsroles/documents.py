@@ -23,7 +23,9 @@ ACCEPTED = ".txt (one article), .jsonl, .csv or .parquet (one article per line o
 # The output's own field names: an input field of the same name is carried as input_<name>.
 OUTPUT_FIELDS = {"doc_id", "sent_idx", "start", "end", "text", "label", "scores", "source",
                  "cue", "quote_spans", "source_start", "source_end", "cue_start", "cue_end",
-                 "paragraph", "source_sent_idx", "cue_sent_idx", "model_id"}
+                 "paragraph", "source_sent_idx", "cue_sent_idx", "model_id", "source_via",
+                 "source_type", "source_resolved", "source_resolved_start",
+                 "source_resolved_end", "source_resolved_sent_idx"}
 # Longest pre-split sentence accepted (spaCy parses at most 1,000,000 characters; raw text
 # is cut into pieces of at most sentences.MAX_SENTENCE_CHARS instead).
 MAX_GIVEN_SENTENCE_CHARS = 100_000

@@ -113,6 +113,11 @@ def _tip(rec: dict) -> str:
     scores = rec.get("scores") or {}
     tip = " · ".join(f"{k} {v:.2f}" for k, v in sorted(scores.items(), key=lambda kv: -kv[1]))
     extra = [f"{key}: {rec[key]['text']}" for key in ("source", "cue") if rec.get(key)]
+    source = rec.get("source") or {}
+    if source.get("resolved"):  # a pronoun or description: the name it stands for
+        extra[0] += f" (= {source['resolved']['text']})"
+    if source.get("via"):
+        extra[0] += f" [{source['via']}]"
     return tip + (" — " + "; ".join(extra) if extra else "")
 
 

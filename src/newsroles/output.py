@@ -20,12 +20,17 @@ from newsroles import LABELS
 from newsroles.io import atomic_path
 
 BASE_FIELDS = ["doc_id", "sent_idx", "paragraph", "start", "end", "text", "label"]
-SOURCE_FIELDS = ["source", "source_start", "source_end", "source_sent_idx", "cue", "cue_start",
+# Who said it, flat: the source's span, the rule that found it (`via`), its kind (`type`),
+# the name a pronoun or description stands for (`resolved`), the cue, the quoted spans.
+SOURCE_FIELDS = ["source", "source_start", "source_end", "source_sent_idx", "source_via",
+                 "source_type", "source_resolved", "source_resolved_start",
+                 "source_resolved_end", "source_resolved_sent_idx", "cue", "cue_start",
                  "cue_end", "cue_sent_idx", "quote_spans"]
 # Last of ours, before the input's fields: which model tagged the row (Tagger.identity).
 MODEL_FIELD = "model_id"
 _INT_FIELDS = {"sent_idx", "paragraph", "start", "end", "source_start", "source_end",
-               "source_sent_idx", "cue_start", "cue_end", "cue_sent_idx"}
+               "source_sent_idx", "source_resolved_start", "source_resolved_end",
+               "source_resolved_sent_idx", "cue_start", "cue_end", "cue_sent_idx"}
 # The key of the Parquet file's key-value metadata that holds the run (Tagger.identity).
 PARQUET_RUN_KEY = b"newsroles"
 
@@ -133,9 +138,14 @@ def _flat_row(r: dict, extra=(), spans_as_json: bool = False) -> dict:
     quote_spans as they are (Parquet: a list of structs) or as JSON text (CSV)."""
     row = {k: r.get(k) for k in BASE_FIELDS}
     row.update({f"score_{k}": v for k, v in r["scores"].items()})
-    for key in ("source", "cue"):
-        span = r.get(key)
-        if key in r or span:
+    source = r.get("source")
+    spans = [("source", source), ("cue", r.get("cue"))]
+    if "source" in r:
+        spans.append(("source_resolved", (source or {}).get("resolved")))
+        row["source_via"] = source.get("via") if source else None
+        row["source_type"] = source.get("type") if source else None
+    for key, span in spans:
+        if key in r or span or key == "source_resolved":
             row[key] = span["text"] if span else None
             row[f"{key}_start"] = span["start"] if span else None
             row[f"{key}_end"] = span["end"] if span else None
