@@ -24,11 +24,14 @@ DATE_UNITS = {"year": "Y", "month": "M", "day": "D"}
 MISSING_GROUP = "(missing)"
 
 
-def read_tagged(paths: list[str | Path], fields: list[str]) -> pd.DataFrame:
+def read_tagged(paths: list[str | Path], fields: list[str],
+                extra: tuple[str, ...] = ()) -> pd.DataFrame:
     """One table of tagged sentences from one or more files: the key columns, one
     `score_<label>` column per label where scores were written, `source` (the source's
-    text) where who-said-it ran, `model_id` where present, and the input `fields` named."""
-    tables = [_read_one(Path(p), fields) for p in paths]
+    text) where who-said-it ran, `model_id` where present, and the input `fields` named.
+    `extra`: more of the tagger's own columns, where present (`text`, `source_type`,
+    `source_resolved`...; from JSONL's nested `source` by the flat names of output.py)."""
+    tables = [_read_one(Path(p), fields, tuple(extra)) for p in paths]
     table = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
     score_columns = [c for c in table.columns if c.startswith("score_")]
     if table[score_columns].isna().any().any():
@@ -36,7 +39,7 @@ def read_tagged(paths: list[str | Path], fields: list[str]) -> pd.DataFrame:
     return table
 
 
-def _read_one(path: Path, fields: list[str]) -> pd.DataFrame:
+def _read_one(path: Path, fields: list[str], extra: tuple[str, ...] = ()) -> pd.DataFrame:
     """One file; each reader returns the wanted columns and the names of all of them."""
     if path.suffix.lower() not in SUFFIXES:
         raise NewsrolesError(f"cannot read tagged sentences from a {path.suffix or 'suffix-less'} "
@@ -45,7 +48,7 @@ def _read_one(path: Path, fields: list[str]) -> pd.DataFrame:
     if not path.is_file():
         raise NewsrolesError("file not found", path)
     reader = {".jsonl": _read_jsonl, ".csv": _read_csv, ".parquet": _read_parquet}
-    table, names = reader[path.suffix.lower()](path, fields)
+    table, names = reader[path.suffix.lower()](path, fields, extra)
     if table.empty:
         raise NewsrolesError("no tagged sentences", path)
     missing = [c for c in ["doc_id", "label"] if c not in names]
@@ -64,9 +67,9 @@ def _read_one(path: Path, fields: list[str]) -> pd.DataFrame:
     return table
 
 
-def _wanted(name: str, fields: list[str]) -> bool:
+def _wanted(name: str, fields: list[str], extra: tuple[str, ...] = ()) -> bool:
     return (name in KEY_COLUMNS or name.startswith("score_") or name in fields
-            or name in (SOURCE_COLUMN, MODEL_ID_COLUMN))
+            or name in (SOURCE_COLUMN, MODEL_ID_COLUMN) or name in extra)
 
 
 def _input_fields(columns) -> list[str]:
@@ -76,14 +79,14 @@ def _input_fields(columns) -> list[str]:
                                                                       "cue"))]
 
 
-def _read_parquet(path: Path, fields: list[str]) -> pd.DataFrame:
+def _read_parquet(path: Path, fields: list[str], extra: tuple[str, ...] = ()) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     try:
         names = pq.read_schema(path).names
-        table = pq.read_table(path, columns=[n for n in names if _wanted(n, fields)])
+        table = pq.read_table(path, columns=[n for n in names if _wanted(n, fields, extra)])
     except (pa.ArrowException, OSError, ValueError) as e:
         raise NewsrolesError(f"not a readable Parquet file ({type(e).__name__})", path) from None
     if SOURCE_COLUMN in table.column_names:  # a struct (text, start, end) or plain text
@@ -95,10 +98,10 @@ def _read_parquet(path: Path, fields: list[str]) -> pd.DataFrame:
     return table.to_pandas(), list(names)
 
 
-def _read_csv(path: Path, fields: list[str]) -> pd.DataFrame:
+def _read_csv(path: Path, fields: list[str], extra: tuple[str, ...] = ()) -> pd.DataFrame:
     try:
         header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
-        wanted = [c for c in header if _wanted(c, fields)]
+        wanted = [c for c in header if _wanted(c, fields, extra)]
         frame = pd.read_csv(path, usecols=wanted, encoding="utf-8-sig",
                             dtype={c: str for c in wanted if not c.startswith("score_")},
                             keep_default_na=False, na_values={c: [""] for c in wanted})
@@ -107,7 +110,7 @@ def _read_csv(path: Path, fields: list[str]) -> pd.DataFrame:
     return frame, list(header)
 
 
-def _read_jsonl(path: Path, fields: list[str]) -> pd.DataFrame:
+def _read_jsonl(path: Path, fields: list[str], extra: tuple[str, ...] = ()) -> pd.DataFrame:
     """orjson per line, keeping only the wanted keys (a million lines in seconds)."""
     rows, seen = [], set()
     with path.open("rb") as fh:
@@ -122,14 +125,25 @@ def _read_jsonl(path: Path, fields: list[str]) -> pd.DataFrame:
             if not isinstance(record, dict):
                 raise NewsrolesError("expected a JSON object", path, lineno)
             seen.update(record)
-            row = {k: v for k, v in record.items() if _wanted(k, fields)}
+            row = {k: v for k, v in record.items() if _wanted(k, fields, extra)}
             scores = record.get("scores")
             if isinstance(scores, dict):
                 row.update({f"score_{k}": v for k, v in scores.items()})
             if SOURCE_COLUMN in row:
-                row[SOURCE_COLUMN] = _source_text(row[SOURCE_COLUMN])
+                source = row[SOURCE_COLUMN]
+                row.update(_source_details(source, extra))
+                row[SOURCE_COLUMN] = _source_text(source)
             rows.append(row)
     return pd.DataFrame.from_records(rows), sorted(seen)
+
+
+def _source_details(source, extra: tuple[str, ...]) -> dict:
+    """The nested source's type, rule and resolved name under output.py's flat names."""
+    source = source if isinstance(source, dict) else {}
+    resolved = source.get("resolved") if isinstance(source.get("resolved"), dict) else {}
+    details = {"source_type": source.get("type"), "source_via": source.get("via"),
+               "source_resolved": resolved.get("text")}
+    return {k: v for k, v in details.items() if k in extra}
 
 
 def _source_text(value):

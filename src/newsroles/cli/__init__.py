@@ -14,6 +14,8 @@ Results:
   runs         list, show or compare runs: newsroles runs list | show RUN | compare A B
   analyze      labels' shares per group (counted, adjusted for the model's errors, PPI)
                newsroles analyze tagged.parquet --model RUN --by date:year -o findings/
+  sources      who gets quoted: one row per source, its quotes, attributions, articles
+               newsroles sources tagged.parquet [--by publisher] [-o sources.csv]
 Data and gold:
   data         init a corpus (data init NAME --articles FILE), check it (data check
                [data=NAME]), annotator agreement, likely gold label errors (data issues)
@@ -31,7 +33,7 @@ from newsroles.errors import NewsrolesError
 
 USAGE = __doc__
 # Plain subcommands, each `newsroles.cli.<name>.main(argv)`.
-COMMANDS = ("tag", "runs", "data", "annotate", "analyze")
+COMMANDS = ("tag", "runs", "data", "annotate", "analyze", "sources")
 
 
 def main(argv: list[str] | None = None) -> None:
