@@ -202,3 +202,14 @@ def test_on_the_fixture_corpus_tagged_by_the_trained_run(trained_run, tmp_path):
     done = cli("sources", str(no_sources), "-o", str(tmp_path / "never.csv"))
     assert done.returncode == 2 and "no who-said-it columns" in done.stderr
     assert not (tmp_path / "never.csv").exists()
+
+
+def test_flat_jsonl_reads_like_parquet(tmp_path):
+    """JSON lines with the flat columns (a Parquet file written back out by pandas) keep
+    their resolved names and types."""
+    parquet = tmp_path / "t.parquet"
+    write_records(_records(), str(parquet), "parquet")
+    flat = tmp_path / "flat.jsonl"
+    pd.read_parquet(parquet).to_json(flat, orient="records", lines=True, force_ascii=False)
+    pd.testing.assert_frame_equal(who_is_quoted([str(flat)]).table,
+                                  who_is_quoted([str(parquet)]).table, check_dtype=False)

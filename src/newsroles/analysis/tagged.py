@@ -138,8 +138,10 @@ def _read_jsonl(path: Path, fields: list[str], extra: tuple[str, ...] = ()) -> p
 
 
 def _source_details(source, extra: tuple[str, ...]) -> dict:
-    """The nested source's type, rule and resolved name under output.py's flat names."""
-    source = source if isinstance(source, dict) else {}
+    """The nested source's type, rule and resolved name under output.py's flat names (none
+    for a flat line: its own columns of these names are kept)."""
+    if not isinstance(source, dict):
+        return {}
     resolved = source.get("resolved") if isinstance(source.get("resolved"), dict) else {}
     details = {"source_type": source.get("type"), "source_via": source.get("via"),
                "source_resolved": resolved.get("text")}
