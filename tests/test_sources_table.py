@@ -113,6 +113,8 @@ def test_top_rows_on_stdout(hand_tagged):
     (["--by", "date:week"], "--by 'date:week': expected FIELD or FIELD:year|month|day"),
     (["--by", "publisher:year"], "value(s) of 'publisher' are not dates"),
     (["-o", "{tmp}/sources.txt"], "cannot write a .txt file (expected .csv or .parquet)"),
+    (["--by", "publisher", "publisher"], "--by publisher: named twice"),
+    (["--by", "articles"], "--by articles: a column of the sources table itself"),
 ])
 def test_bad_input_one_line_nothing_written(tmp_path, args, message):
     tagged = tmp_path / "tagged.jsonl"
@@ -213,3 +215,24 @@ def test_flat_jsonl_reads_like_parquet(tmp_path):
     pd.read_parquet(parquet).to_json(flat, orient="records", lines=True, force_ascii=False)
     pd.testing.assert_frame_equal(who_is_quoted([str(flat)]).table,
                                   who_is_quoted([str(parquet)]).table, check_dtype=False)
+
+
+def test_several_files_and_a_field_named_like_ours(tmp_path):
+    """Two files are one table; --by doc_id (a name the table works with) is one group per
+    article; a second file without who-said-it columns is refused, naming it."""
+    first, second = tmp_path / "one.jsonl", tmp_path / "two.csv"
+    records = _records()
+    write_records(records[:5], str(first), "jsonl")
+    write_records(records[5:], str(second), "csv")
+    write_records(records, str(tmp_path / "all.jsonl"), "jsonl")
+    pd.testing.assert_frame_equal(who_is_quoted([str(first), str(second)]).table,
+                                  who_is_quoted([str(tmp_path / "all.jsonl")]).table,
+                                  check_dtype=False)
+    per_article = who_is_quoted([str(first), str(second)], ["doc_id"]).table
+    assert list(per_article.columns[:2]) == ["doc_id", "source"]
+    assert per_article.groupby("doc_id")["sentences"].sum().to_dict() == {"a": 3, "b": 3, "c": 1}
+    bare = [{k: v for k, v in r.items() if k not in ("source", "cue", "quote_spans")}
+            for r in records]
+    write_records(bare, str(tmp_path / "bare.jsonl"), "jsonl")
+    done = cli("sources", str(first), str(tmp_path / "bare.jsonl"))
+    assert done.returncode == 2 and f"{tmp_path / 'bare.jsonl'}: no who-said-it" in done.stderr

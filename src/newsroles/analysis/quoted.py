@@ -21,7 +21,8 @@ SOURCE_DETAILS = ("text", "source_type", "source_resolved")
 TABLE_COLUMNS = ["source", "type", "quote_sentences", "attribution_sentences", "sentences",
                  "articles", "first_quote", "first_quote_doc_id"]
 # Surrounding punctuation and quotation marks (ASCII and typographic), stripped for the key.
-_EDGE = r"""^[\s"'“”‘’«»()\[\]{},.;:!?\-–—]+|[\s"'“”‘’«»()\[\]{},.;:!?\-–—]+$"""
+_PUNCT = r"""[\s"'“”‘’«»()\[\]{},.;:!?\-–—]+"""
+_EDGE = f"^{_PUNCT}|{_PUNCT}$"
 _POSSESSIVE = r"(?:'s|(?<=s)')$"
 
 
@@ -54,15 +55,34 @@ def normalise_names(names: pd.Series) -> pd.Series:
 def who_is_quoted(paths: list[str], by: list[str] = ()) -> SourcesTable:
     """The sources table of tagged files, grouped by input fields (`date:month`...)."""
     by_fields = parse_by(list(by))
-    fields = list(dict.fromkeys(field for field, _ in by_fields))
-    tagged = read_tagged(paths, fields, extra=SOURCE_DETAILS)
+    group_columns = [field for field, _ in by_fields]
+    _check_group_columns(group_columns)
+    tables = [_read_with_sources(path, group_columns) for path in paths]
+    tagged = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
+    # Working names for the groups, so a field called `text` or `doc_id` clashes with nothing.
+    groups = pd.DataFrame({f"_by{i}": group_labels(tagged, [spec])
+                           for i, spec in enumerate(by_fields)}, index=tagged.index)
+    result = _count(tagged, groups, list(groups.columns))
+    result.table.columns = [*group_columns, *TABLE_COLUMNS]
+    result.group_columns = group_columns
+    return result
+
+
+def _check_group_columns(group_columns: list[str]) -> None:
+    for field in group_columns:
+        if field in TABLE_COLUMNS:
+            raise NewsrolesError(f"--by {field}: a column of the sources table itself; "
+                                 "group by an input field")
+        if group_columns.count(field) > 1:
+            raise NewsrolesError(f"--by {field}: named twice")
+
+
+def _read_with_sources(path: str, fields: list[str]) -> pd.DataFrame:
+    tagged = read_tagged([path], fields, extra=SOURCE_DETAILS)
     if SOURCE_COLUMN not in tagged.columns:
         raise NewsrolesError("no who-said-it columns (source): tagged with --no-sources? "
-                             "Tag again without it", paths[0])
-    group_columns = [field for field, _ in by_fields]
-    groups = {spec_field: group_labels(tagged, [spec]) for spec_field, spec in
-              zip(group_columns, by_fields)}
-    return _count(tagged, pd.DataFrame(groups, index=tagged.index), group_columns)
+                             "Tag it again without", path)
+    return tagged
 
 
 def _count(tagged: pd.DataFrame, groups: pd.DataFrame, group_columns: list[str]
