@@ -236,3 +236,12 @@ def test_several_files_and_a_field_named_like_ours(tmp_path):
     write_records(bare, str(tmp_path / "bare.jsonl"), "jsonl")
     done = cli("sources", str(first), str(tmp_path / "bare.jsonl"))
     assert done.returncode == 2 and f"{tmp_path / 'bare.jsonl'}: no who-said-it" in done.stderr
+
+
+def test_no_source_at_all_is_an_empty_table(tmp_path):
+    tagged = tmp_path / "t.parquet"
+    write_records([_record("a", 0, "quote", "“Yes.”")], str(tagged), "parquet")
+    out = tmp_path / "sources.csv"
+    done = cli("sources", str(tagged), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert pd.read_csv(out).empty and "no source for 1 of 1 quote sentences" in done.stderr
