@@ -13,11 +13,13 @@ With --repeat N the figures are the medians of N runs (the machine may be shared
 memory of the tagging process and its workers is sampled every 0.2 s two ways: the sum of
 their resident memory (RSS; pages the workers share with the parent copy-on-write count
 once per process) and the sum of their proportional set size (PSS; a shared page counts
-its share in each process, so the sum is what the tree really holds).
+its share in each process, so the sum is what the tree really holds). CPU seconds (user +
+system over the tree) are reported too: on a shared machine they vary less than wall time.
 """
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -62,9 +64,16 @@ def _tree_memory(root: psutil.Process) -> tuple[int, int]:
     return rss, pss
 
 
-def timed(cmd) -> tuple[float, float, float]:
-    """(wall seconds, peak RSS MiB, peak PSS MiB) of the command's process tree."""
-    t0 = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(cmd) -> tuple[float, float, float, float]:
+    """(wall seconds, peak RSS MiB, peak PSS MiB, CPU seconds) of the command's process
+    tree. CPU seconds (user + system, every process waited for) change little with what
+    else the machine runs, unlike wall time."""
+    cpu0, t0 = _children_cpu(), time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True)
     root, peak_rss, peak_pss = psutil.Process(proc.pid), 0, 0
@@ -78,7 +87,7 @@ def timed(cmd) -> tuple[float, float, float]:
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.exit(proc.stderr.read())
-    return wall, peak_rss / 2**20, peak_pss / 2**20
+    return wall, peak_rss / 2**20, peak_pss / 2**20, _children_cpu() - cpu0
 
 
 def main() -> None:
@@ -95,21 +104,22 @@ def main() -> None:
         (tmp / "one.jsonl").write_text(json.dumps({"id": "x", "sentences": ["One."]}) + "\n")
         base = [sys.executable, "-m", "newsroles.cli", "tag", args.model, "--jobs", str(args.jobs),
                 *([] if args.sources else ["--no-sources"])]
-        startups, walls, rsss, psss = [], [], [], []
+        startups, walls, rsss, psss, cpus = [], [], [], [], []
         for _ in range(args.repeat):
             startups.append(timed([*base, str(tmp / "one.jsonl"), "-o", str(tmp / "one.out")])[0])
-            wall, rss, pss = timed([*base, str(tmp / "in.jsonl"), "-o", str(tmp / "out.jsonl")])
+            wall, rss, pss, cpu = timed([*base, str(tmp / "in.jsonl"), "-o", str(tmp / "out.jsonl")])
             lines = sum(1 for _ in (tmp / "out.jsonl").open())
             assert lines == n, (lines, n)
-            walls.append(wall), rsss.append(rss), psss.append(pss)
+            walls.append(wall), rsss.append(rss), psss.append(pss), cpus.append(cpu)
             print(f"  run: {wall:.1f} s, {n / wall:,.0f} sentences/s, start-up {startups[-1]:.1f} s, "
-                  f"peak RSS {rss:,.0f} MiB, PSS {pss:,.0f} MiB", flush=True)
+                  f"{cpu:.1f} CPU s, peak RSS {rss:,.0f} MiB, PSS {pss:,.0f} MiB", flush=True)
     wall, startup = statistics.median(walls), statistics.median(startups)
     what = "with who-said-it" if args.sources else "labels only"
     print(f"{what}: tagged {n} pre-split sentences in {wall:.1f} s: {n / wall:,.0f} sentences/s end to end "
           f"(start-up {startup:.1f} s; {n / (wall - startup):,.0f} sentences/s after start-up); "
           f"peak memory {statistics.median(rsss):,.0f} MiB RSS summed, "
-          f"{statistics.median(psss):,.0f} MiB PSS summed (medians of {args.repeat})")
+          f"{statistics.median(psss):,.0f} MiB PSS summed; {statistics.median(cpus):.1f} CPU s, "
+          f"{n / statistics.median(cpus):,.0f} sentences per CPU second (medians of {args.repeat})")
 
 
 if __name__ == "__main__":
