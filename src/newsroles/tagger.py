@@ -163,20 +163,30 @@ class Tagger:
 
     def _tag_parallel(self, docs: Iterable[dict], batch_size: int, jobs: int,
                       encode: Callable | None) -> Iterator[tuple[Any, int, int]]:
+        import itertools
         import multiprocessing as mp
         from collections import deque
 
+        chunk = max(256, batch_size // 4)
+        parts = _chunks(docs, chunk)
+        # An input of one chunk is tagged here: starting workers (and loading spaCy for
+        # them) would cost more than they save.
+        first = list(itertools.islice(parts, 2))
+        if len(first) < 2:
+            for part in first:
+                yield self._tag_part(part, encode)
+            return
+        parts = itertools.chain(first, parts)
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
         ctx = mp.get_context(method)
         if method == "fork":
             _load_shared(self.sources)
-        chunk = max(256, batch_size // 4)
         # At most two chunks per worker in flight: Pool.imap would read the whole input
         # ahead of the workers, and memory would grow with the input.
         window = 2 * jobs
         with _fork_pool(ctx, jobs, (self, encode)) as pool:
             pending: deque = deque()
-            for part in _chunks(docs, chunk):
+            for part in parts:
                 pending.append(pool.apply_async(_tag_chunk, (part,)))
                 if len(pending) >= window:
                     yield pending.popleft().get()
