@@ -128,10 +128,33 @@ def test_unknown_config_option_is_one_line(tmp_path):
     assert not any(tmp_path.iterdir())
 
 
-def test_parallel_tagging_matches_serial(trained_run):
+def _pools_started(monkeypatch) -> list:
+    import newsroles.tagger as tagger_module
+
+    started, fork_pool = [], tagger_module._fork_pool
+    monkeypatch.setattr(tagger_module, "_fork_pool",
+                        lambda *a: started.append(a) or fork_pool(*a))
+    return started
+
+
+def test_parallel_tagging_matches_serial(trained_run, monkeypatch):
+    started = _pools_started(monkeypatch)
     tagger = Tagger.load(trained_run)
-    docs = [{"id": f"d{i}", "text": ARTICLE} for i in range(30)]
+    # A raw article counts as len(text) // 100 + 1 units of a 256-unit chunk: 150 of them
+    # make two chunks, so the workers run (with who-said-it: spaCy shared from the parent).
+    docs = [{"id": f"d{i}", "text": ARTICLE} for i in range(150)]
     docs += [{"id": "s", "sentences": ["He said so.", "“Yes.”"]}]
     serial = list(tagger.tag_documents(docs, batch_size=16, jobs=1))
     parallel = list(tagger.tag_documents(docs, batch_size=16, jobs=2))
-    assert serial == parallel and len(serial) == 30 * 4 + 2
+    assert len(started) == 1
+    assert serial == parallel and len(serial) == 150 * 4 + 2
+    assert any(r["source"] is not None for r in parallel)
+
+
+def test_input_of_one_chunk_starts_no_workers(trained_run, monkeypatch):
+    started = _pools_started(monkeypatch)
+    tagger = Tagger.load(trained_run)
+    docs = [{"id": f"d{i}", "text": ARTICLE} for i in range(3)]
+    serial = list(tagger.tag_documents(docs, batch_size=16, jobs=1))
+    assert list(tagger.tag_documents(docs, batch_size=16, jobs=2)) == serial
+    assert started == []

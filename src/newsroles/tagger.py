@@ -29,6 +29,29 @@ def _tag_chunk(docs: list[dict]) -> tuple[Any, int, int]:
     return _WORKER_TAGGER._tag_part(docs, _WORKER_ENCODE)
 
 
+def _load_shared(sources: bool) -> None:
+    """Before forking: load spaCy here when who-said-it will parse, so the workers share its
+    pages copy-on-write instead of each loading its own copy."""
+    if sources:
+        from newsroles.labeling.parse import fast_parser
+
+        fast_parser()
+
+
+def _fork_pool(ctx, jobs: int, initargs: tuple):
+    """A worker pool forked with the parent's objects out of the garbage collector's reach
+    (gc.freeze): its passes in the workers would write to, and so copy, every page holding
+    one. The parent takes them back once the workers exist."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    try:
+        return ctx.Pool(jobs, initializer=_init_worker, initargs=initargs)
+    finally:
+        gc.unfreeze()
+
+
 def _chunks(docs: Iterable[dict], size: int) -> Iterator[list[dict]]:
     """Group documents into lists of about `size` sentences (or characters / 100)."""
     chunk, n = [], 0
@@ -140,18 +163,30 @@ class Tagger:
 
     def _tag_parallel(self, docs: Iterable[dict], batch_size: int, jobs: int,
                       encode: Callable | None) -> Iterator[tuple[Any, int, int]]:
+        import itertools
         import multiprocessing as mp
         from collections import deque
 
+        chunk = max(256, batch_size // 4)
+        parts = _chunks(docs, chunk)
+        # An input of one chunk is tagged here: starting workers (and loading spaCy for
+        # them) would cost more than they save.
+        first = list(itertools.islice(parts, 2))
+        if len(first) < 2:
+            for part in first:
+                yield self._tag_part(part, encode)
+            return
+        parts = itertools.chain(first, parts)
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
         ctx = mp.get_context(method)
-        chunk = max(256, batch_size // 4)
+        if method == "fork":
+            _load_shared(self.sources)
         # At most two chunks per worker in flight: Pool.imap would read the whole input
         # ahead of the workers, and memory would grow with the input.
         window = 2 * jobs
-        with ctx.Pool(jobs, initializer=_init_worker, initargs=(self, encode)) as pool:
+        with _fork_pool(ctx, jobs, (self, encode)) as pool:
             pending: deque = deque()
-            for part in _chunks(docs, chunk):
+            for part in parts:
                 pending.append(pool.apply_async(_tag_chunk, (part,)))
                 if len(pending) >= window:
                     yield pending.popleft().get()

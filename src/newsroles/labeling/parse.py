@@ -110,8 +110,10 @@ class Parser:
 
     def attributes(self, doc):
         """Part of speech, morphology and the ruler's fixed lemmas, as the ruler sets them."""
-        by_dep = self.by_dep
-        previous_dep = ""
+        by_dep, pairs = self.by_dep, self.pairs
+        previous, previous_low, previous_dep = None, None, ""
+        # One pass: a two-word pattern is applied once its second word has had its own
+        # attributes, which is the order of the ruler's separate pass after them.
         for t in doc:
             low, tag, dep = t.lower_, t.tag_, t.dep_
             attrs = self._static(low, tag)
@@ -123,7 +125,6 @@ class Parser:
                     attrs = {**attrs, **more}
             if previous_dep == "expl" and low in _EXPLETIVE_BE:
                 attrs = {**attrs, "POS": "VERB"}
-            previous_dep = dep
             if attrs:
                 if "POS" in attrs:
                     t.pos_ = attrs["POS"]
@@ -131,12 +132,12 @@ class Parser:
                     t.set_morph(attrs["MORPH"])
                 if "LEMMA" in attrs:
                     t.lemma_ = attrs["LEMMA"]
-        for t in doc[:-1]:
-            pair = self.pairs.get((t.lower_, doc[t.i + 1].lower_))
+            pair = pairs.get((previous_low, low)) if previous is not None else None
             if pair:
-                for tok, attrs in zip((t, doc[t.i + 1]), pair):
-                    if "LEMMA" in attrs:
-                        tok.lemma_ = attrs["LEMMA"]
+                for tok, pair_attrs in zip((previous, t), pair):
+                    if "LEMMA" in pair_attrs:
+                        tok.lemma_ = pair_attrs["LEMMA"]
+            previous, previous_low, previous_dep = t, low, dep
         return doc
 
     def pipe(self, texts: Iterable[str], batch_size: int = 256):
@@ -241,8 +242,8 @@ def summarize(doc) -> dict:
     main_ids = {t.i for t in main}
     from newsroles.labeling.vocab import REPORT_LEMMAS
 
-    sub = sorted({lemma(t).lower() for t in doc if t.pos_ == "VERB" and t.i not in main_ids
-                  and lemma(t).lower() in REPORT_LEMMAS})
+    verb_lemmas = (lemma(t).lower() for t in doc if t.pos_ == "VERB" and t.i not in main_ids)
+    sub = sorted({v for v in verb_lemmas if v in REPORT_LEMMAS})
     return {"main": [_clause(v) for v in main], "sub_reports": sub}
 
 
