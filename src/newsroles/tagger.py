@@ -232,17 +232,12 @@ class Tagger:
 
 
 def model_identity(model_dir: Path, meta: dict) -> dict:
-    """The saved model and the run around it. The id is the model's name and the first 12
-    hex digits of the SHA-256 of its manifest, which hashes every file of the folder: the
-    same folder copied anywhere keeps its id, a model whose files differ gets another."""
-    import hashlib
-
+    """The saved model (its id: `models.base.model_id`) and the run around it."""
     from newsroles import __version__
-    from newsroles.models.base import MANIFEST_FILE
+    from newsroles.models.base import model_id
 
-    digest = hashlib.sha256((model_dir / MANIFEST_FILE).read_bytes()).hexdigest()
     run_dir = model_dir.parent if (model_dir.parent / "status.json").is_file() else None
-    return {"model_id": f"{meta['name']}-{digest[:12]}", "model_name": meta["name"],
+    return {"model_id": model_id(model_dir, meta["name"]), "model_name": meta["name"],
             "model_dir": str(model_dir.resolve()),
             "run_dir": str(run_dir.resolve()) if run_dir else None,
             "model_newsroles_version": meta.get("newsroles_version"),

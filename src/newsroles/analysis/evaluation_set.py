@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,9 +76,10 @@ def _metrics(run: Path) -> dict:
 
 
 def _model_id(run: Path, metrics: dict) -> str | None:
-    """The id `newsroles tag` gives the evaluated model: its name and the first 12 hex
-    digits of the SHA-256 of its manifest (trained here: run/model; a saved model scored
-    with eval.model: metrics' model_path)."""
+    """The id `newsroles tag` gives the evaluated model (`models.base.model_id`; trained
+    here: run/model; a saved model scored with eval.model: metrics' model_path)."""
+    from newsroles.models.base import model_id
+
     saved = metrics.get("model_path")
     candidates = [run / "model"]
     if saved:  # relative to where evaluate ran: here, or the project holding the runs root
@@ -88,7 +88,7 @@ def _model_id(run: Path, metrics: dict) -> str | None:
         manifest, meta = folder / "manifest.json", folder / "model.json"
         if manifest.is_file() and meta.is_file():
             name = json.loads(meta.read_text(encoding="utf-8")).get("name", "")
-            return f"{name}-{hashlib.sha256(manifest.read_bytes()).hexdigest()[:12]}"
+            return model_id(folder, name)
     return None
 
 

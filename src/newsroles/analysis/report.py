@@ -40,32 +40,28 @@ MAX_PLOTTED_GROUPS = 30
 
 def plot_shares(shares: pd.DataFrame, path: Path | None = None):
     """One panel per label: each group's estimate and interval, one colour per method."""
-    plt = _pyplot()
-    labels = list(dict.fromkeys(shares["label"]))
-    groups, note = _plotted_groups(shares)
-    methods = [m for m in METHOD_COLOURS if m in set(shares["method"])]
-    fig, axes = plt.subplots(1, len(labels), figsize=(3.2 * len(labels), 0.5 * len(groups) + 2),
-                             sharey=True, squeeze=False)
-    for ax, label in zip(axes[0], labels):
-        _interval_panel(ax, shares[shares["label"] == label], groups, methods, "estimate")
-        ax.set_title(label)
-        ax.set_xlabel("share of sentences")
-    axes[0][-1].legend(loc="best", fontsize=8)
-    return _finish(fig, path, note)
+    return _label_panels(shares, "estimate", "share of sentences", path)
 
 
 def plot_differences(diffs: pd.DataFrame, path: Path | None = None):
+    return _label_panels(diffs, "difference", f"difference from {diffs['baseline'].iloc[0]}",
+                         path, zero_line=True)
+
+
+def _label_panels(frame: pd.DataFrame, value: str, xlabel: str, path: Path | None,
+                  zero_line: bool = False):
     plt = _pyplot()
-    labels = list(dict.fromkeys(diffs["label"]))
-    groups, note = _plotted_groups(diffs)
-    methods = [m for m in METHOD_COLOURS if m in set(diffs["method"])]
+    labels = list(dict.fromkeys(frame["label"]))
+    groups, note = _plotted_groups(frame)
+    methods = [m for m in METHOD_COLOURS if m in set(frame["method"])]
     fig, axes = plt.subplots(1, len(labels), figsize=(3.2 * len(labels), 0.5 * len(groups) + 2),
                              sharey=True, squeeze=False)
     for ax, label in zip(axes[0], labels):
-        _interval_panel(ax, diffs[diffs["label"] == label], groups, methods, "difference")
-        ax.axvline(0, color="black", lw=0.8)
+        _interval_panel(ax, frame[frame["label"] == label], groups, methods, value)
+        if zero_line:
+            ax.axvline(0, color="black", lw=0.8)
         ax.set_title(label)
-        ax.set_xlabel(f"difference from {diffs['baseline'].iloc[0]}")
+        ax.set_xlabel(xlabel)
     axes[0][-1].legend(loc="best", fontsize=8)
     return _finish(fig, path, note)
 

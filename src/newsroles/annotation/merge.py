@@ -40,12 +40,10 @@ class MergeReport:
 
 
 def existing_gold(gold_path, articles: dict) -> list:
-    """The gold spans so far: none where the file is missing, empty or only blank lines
-    (how every annotation project starts), else read_gold's checked spans."""
+    """The gold spans so far: none where the file is missing, else read_gold's checked
+    spans (an empty file, how every annotation project starts, holds none)."""
     path = Path(gold_path)
-    if not path.exists() or (path.is_file() and not path.read_bytes().strip()):
-        return []
-    return read_gold(path, articles)
+    return read_gold(path, articles) if path.exists() else []
 
 
 def _overlapping(existing: list, start: int, end: int):

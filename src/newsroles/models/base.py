@@ -332,6 +332,13 @@ def build_model(config: dict[str, Any], seed: int = 0) -> Model:
     return model_class(config["name"])(**params, seed=seed)
 
 
+def model_id(model_dir: Path, name: str) -> str:
+    """A saved model's id: its name and the first 12 hex digits of the SHA-256 of its
+    manifest, which hashes every file of the folder: the same folder copied anywhere keeps
+    its id, a model whose files differ gets another. Tagged rows carry it (`model_id`)."""
+    return f"{name}-{hashlib.sha256((model_dir / MANIFEST_FILE).read_bytes()).hexdigest()[:12]}"
+
+
 def resolve_model_dir(path: str | Path) -> Path:
     """A run directory or its model folder -> the model folder."""
     path = Path(path)
