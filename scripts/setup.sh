@@ -9,6 +9,6 @@ python3 -m venv "$VENV"
 . "$VENV/bin/activate"
 python -m pip install --quiet --upgrade pip
 python -m pip install --quiet "torch==2.13.0"
-python -m pip install --quiet -e ".[dev,transformer,labelmodel,sweeps,mlflow,gold,notebooks]"
+python -m pip install --quiet -e ".[dev,transformer,labelmodel,sweeps,mlflow,gold,notebooks,cluster]"
 python -m ipykernel install --sys-prefix --name python3 >/dev/null
 echo "newsroles installed in $VENV"
