@@ -262,25 +262,34 @@ def _label_turn(text: str, base: int, idx, speakers: _Speakers) -> Turn | None:
 
 
 def interview_turns(sents) -> list[Turn | None]:
-    """Each sentence's turn (None outside an interview or transcript)."""
-    speakers, turns, turn, paragraph = _Speakers(), [], None, object()
+    """Each sentence's turn (None outside an interview or transcript). Without paragraphs
+    (pre-split input) only labels change turns."""
+    speakers, turns, turn = _Speakers(), [], None
+    asking = _question_paragraphs(sents)
     for k, s in enumerate(sents):
         text, base, idx = _where(s, k)
         labelled = _label_turn(text, base, idx, speakers)
-        fresh = s.paragraph is None or s.paragraph != paragraph
+        fresh = s.paragraph is not None and (k == 0 or sents[k - 1].paragraph != s.paragraph)
         if labelled is not None:
             turn = labelled
-        elif turn is not None and fresh and not _LANGUAGE.match(text):
-            if not turn.interviewer and text.rstrip().endswith("?"):
+        elif turn is not None and turn.interview and fresh and not _LANGUAGE.match(text):
+            if not turn.interviewer and s.paragraph in asking:
                 turn = Turn(True, None, "interviewer")  # an unlabelled question
             elif turn.interviewer and speakers.interviewee() is not None:
                 turn = Turn(False, speakers.interviewee(), "interviewee")
-        elif turn is None and speakers.named and text.rstrip().endswith("?"):
-            turn = Turn(True, None, "interviewer")  # the first question, unlabelled
         speakers.read(text, base, idx)
         turns.append(turn)
-        paragraph = s.paragraph
     return turns
+
+
+def _question_paragraphs(sents) -> set:
+    """Paragraphs all of whose sentences ask ("Do I think so? Yes." is an answer)."""
+    ends: dict = {}
+    for s in sents:
+        if s.paragraph is not None:
+            asks = s.record["text"].rstrip().endswith("?")
+            ends[s.paragraph] = ends.get(s.paragraph, True) and asks
+    return {p for p, asks in ends.items() if asks}
 
 
 def _where(s, k: int):
@@ -307,8 +316,11 @@ def resolve_speakers(sents) -> None:
             source = None
         if source is None and answer is not None and turn.interview:
             source = {**answer, "via": "speaker_turn", "type": PERSON}
-        elif source is not None and _is_first_person(source["text"]):
+        elif source is not None and (_is_first_person(source["text"])
+                                     or source["text"].lower() in _ANSWERS):
             source = _first_person(source, answer, turn, sents, i, by_idx)
+        elif source is not None and answer is not None and _stands_for(source, answer):
+            source = {**source, "resolved": {**answer, "rule": "initials"}, "type": PERSON}
         elif source is not None and source.get("resolved"):
             source["resolved"].setdefault("rule", "salience")
         s.source = source
@@ -324,6 +336,13 @@ def _cut_template(source: dict | None) -> dict | None:
     name = m.group(1).strip()
     start = source["start"] + source["text"].index(name, m.start(1))
     return {**source, "text": name, "start": start, "end": start + len(name)}
+
+
+def _stands_for(source: dict, name: dict) -> bool:
+    """ "NG" for Natasha Gownaris ("MS" for Professor Michael Siegel)."""
+    label = source["text"].strip()
+    return label.isupper() and label.isalpha() and len(label) > 1 \
+        and _initials(name["text"]).endswith(label) and label != name["text"]
 
 
 def _is_first_person(text: str) -> bool:
@@ -384,16 +403,23 @@ def _name_of(s, by_idx):
 
 
 def _body_of(s, speaker: dict) -> dict | None:
-    """The organisation named in the speaker's phrase ("Jeff Rathke, the State Department
-    spokesperson" -> "State Department"), for "we"."""
+    """The organisation named in the speaker's phrase ("Jeff Rathke, a spokesman for the
+    State Department" -> "State Department"), for "we": a run of names, not the
+    speaker's, with a body's word in it."""
     if s is None or s.found is None:
         return None
+    runs, run = [], []
     for t in s.found.get("tokens") or []:
-        if not is_name(t) or s.base + t.idx < speaker["end"] and s.base + t.idx >= \
-                speaker["start"]:
+        if is_name(t):
+            run.append(t)
+        elif run:
+            runs.append(run)
+            run = []
+    for run in [*runs, run]:
+        start = s.base + run[0].idx if run else None
+        if not run or speaker["start"] <= start < speaker["end"]:
             continue
-        if source_kind(t, [t]) in _BODIES:
-            first = min([t, *(c for c in t.lefts if c.dep_ == "compound")], key=lambda c: c.i)
-            text = s.record["text"][first.idx:t.idx + len(t.text)]
-            return _at(text, s.base + first.idx, s.idx)
+        if any(source_kind(t, [t]) in _BODIES for t in run):
+            text = s.record["text"][run[0].idx:run[-1].idx + len(run[-1].text)]
+            return _at(text, start, s.idx)
     return None
