@@ -200,3 +200,10 @@ def test_salience_resolutions_name_their_rule():
 ])
 def test_junk_sources(text, junk):
     assert is_junk_source(text) is junk
+
+
+def test_the_html_hover_names_the_resolution_and_its_rule(interview):
+    from newsroles.html_page import page
+
+    text = page([("okafor", interview)], "interview", list(LABELS))
+    assert "source: I (= Jane Okafor, interviewee) [verb]" in text
