@@ -10,7 +10,11 @@ named source of its kind, one whose phrase holds the same noun first ("Jane Roe,
 agency's spokeswoman" for "the spokeswoman"); a description of a document or of a
 thing the lexicons do not know ("the report", "the spot") stands for no name. Only the
 last eight sentences are searched: further back, most resolutions read were wrong. The pronoun keeps its own span as the source;
-`source.resolved` gives the name, its offsets and `sent_idx`.
+`source.resolved` gives the name, its offsets, `sent_idx` and `rule` (`salience` here).
+
+First-person sources ("I", "we") are resolved after all of context.py's rules have run
+(resolve_speakers, below): to an interview's interviewee, or to the speaker of the
+quotation they lie in; the same pass drops template leftovers as sources.
 """
 
 from __future__ import annotations
@@ -152,10 +156,11 @@ _INTERVIEW_WORDS = re.compile(r"Wikinews|questions|correspondent", re.I)
 _COLON_LABEL = re.compile(rf"\s*({_WORD}(?: {_WORD}){{0,3}}):\s")
 _NAME_RUN = re.compile(rf"\b{_WORD}(?: {_WORD}){{1,2}}\b")
 # Where the article says whom it interviewed: "Wikinews interviewed X", "X answered".
+_NAME = rf"({_WORD}(?: {_WORD}){{0,2}})"
 _INTERVIEWED = re.compile(
     rf"(?:interview(?:ed|s)?|interview with|caught up with|reached out to|spoke (?:to|with)"
-    rf"|talk(?:ed|s)? (?:to|with)|contacted)\s+(?:[a-z-]+\s+){{0,3}}?({_WORD}(?: {_WORD}){{0,2}})"
-    rf"|({_WORD}(?: {_WORD}){{0,2}}) (?:answered|agreed to answer|discussed|talk(?:ed|s)? (?:to|with)"
+    rf"|talk(?:ed|s)? (?:to|with)|contacted)\s+(?:[a-z-]+\s+){{0,3}}?{_NAME}"
+    rf"|{_NAME} (?:answered|agreed to answer|discussed|talk(?:ed|s)? (?:to|with)"
     rf"|told Wikinews|tells Wikinews)")
 
 
@@ -316,9 +321,9 @@ def resolve_speakers(sents) -> None:
             source = None
         if source is None and answer is not None and turn.interview:
             source = {**answer, "via": "speaker_turn", "type": PERSON}
-        elif source is not None and (_is_first_person(source["text"])
-                                     or source["text"].lower() in _ANSWERS):
-            source = _first_person(source, answer, turn, sents, i, by_idx)
+        elif source is not None and (turn is None or not turn.interviewer) and (
+                _is_first_person(source["text"]) or source["text"].lower() in _ANSWERS):
+            source = _first_person(source, answer, sents, i, by_idx)
         elif source is not None and answer is not None and _stands_for(source, answer):
             source = {**source, "resolved": {**answer, "rule": "initials"}, "type": PERSON}
         elif source is not None and source.get("resolved"):
@@ -349,7 +354,7 @@ def _is_first_person(text: str) -> bool:
     return text.strip().lower() in FIRST_PERSON
 
 
-def _first_person(source, answer, turn, sents, i, by_idx) -> dict:
+def _first_person(source, answer, sents, i, by_idx) -> dict:
     """The source with `resolved`: the interviewee in an answer, else the speaker of the
     quotation the sentence lies in; unchanged where there is none."""
     if answer is not None:
@@ -408,17 +413,17 @@ def _body_of(s, speaker: dict) -> dict | None:
     speaker's, with a body's word in it."""
     if s is None or s.found is None:
         return None
-    runs, run = [], []
-    for t in s.found.get("tokens") or []:
-        if is_name(t):
-            run.append(t)
-        elif run:
-            runs.append(run)
-            run = []
-    for run in [*runs, run]:
-        start = s.base + run[0].idx if run else None
-        if not run or speaker["start"] <= start < speaker["end"]:
-            continue
+    runs, current = [], []
+    for t in [*(s.found.get("tokens") or []), None]:
+        if t is not None and is_name(t):
+            current.append(t)
+        elif current:
+            runs.append(current)
+            current = []
+    for run in runs:
+        start = s.base + run[0].idx
+        if speaker["start"] <= start < speaker["end"]:
+            continue  # the speaker's own name
         if any(source_kind(t, [t]) in _BODIES for t in run):
             text = s.record["text"][run[0].idx:run[-1].idx + len(run[-1].text)]
             return _at(text, start, s.idx)
