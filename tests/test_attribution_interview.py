@@ -207,3 +207,17 @@ def test_the_html_hover_names_the_resolution_and_its_rule(interview):
 
     text = page([("okafor", interview)], "interview", list(LABELS))
     assert "source: I (= Jane Okafor, interviewee) [verb]" in text
+
+
+def test_two_interviewees_and_given_sentences_change_turns_at_labels_only():
+    recs = _records([
+        ("((WN))  What did you find?", "background"),
+        ("((Ann Lee))  I think the reef is healthy.", "quote"),
+        ("The water is clean.", "quote"),
+        ("((Bo Chen))  We believe it will stay so.", "quote"),
+        ("I hope so.", "quote"),
+    ])
+    add_sources(recs)
+    got = [(r["source"] or {}).get("resolved", r["source"] or {}).get("text") for r in recs]
+    assert got == [None, "Ann Lee", "Ann Lee", "Bo Chen", "Bo Chen"]
+    assert recs[2]["source"]["via"] == "speaker_turn"
