@@ -115,7 +115,8 @@ def _tip(rec: dict) -> str:
     extra = [f"{key}: {rec[key]['text']}" for key in ("source", "cue") if rec.get(key)]
     source = rec.get("source") or {}
     if source.get("resolved"):  # a pronoun or description: the name it stands for
-        extra[0] += f" (= {source['resolved']['text']})"
+        rule = source["resolved"].get("rule")
+        extra[0] += f" (= {source['resolved']['text']}{', ' + rule if rule else ''})"
     if source.get("via"):
         extra[0] += f" [{source['via']}]"
     return tip + (" — " + "; ".join(extra) if extra else "")

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from newsroles.attribution.kinds import source_kind
 from newsroles.attribution.quotes import open_at_end, opens_with_quote, quote_spans
-from newsroles.attribution.resolve import Salience, name_tokens
+from newsroles.attribution.resolve import Salience, name_tokens, resolve_speakers
 from newsroles.attribution.sentence import SENTENCE_RULES, extract_one
 
 REPORTED = ("quote", "attribution")
@@ -213,6 +213,7 @@ def _document_sources(records: list[dict], docs: dict) -> None:
             carried = _from_neighbours(sents, i)
             if carried is not None:
                 s.source, s.cue = carried[0], s.cue or carried[1]
+    resolve_speakers(sents)  # first person and interviews (resolve.py)
     for s in sents:
         s.record["source"], s.record["cue"] = s.source, s.cue
 
