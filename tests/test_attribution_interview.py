@@ -221,3 +221,18 @@ def test_two_interviewees_and_given_sentences_change_turns_at_labels_only():
     got = [(r["source"] or {}).get("resolved", r["source"] or {}).get("text") for r in recs]
     assert got == [None, "Ann Lee", "Ann Lee", "Bo Chen", "Bo Chen"]
     assert recs[2]["source"]["via"] == "speaker_turn"
+
+
+def test_tables_carry_the_resolutions_rule(interview, tmp_path):
+    import pandas as pd
+
+    from newsroles.output import write_records
+
+    out = tmp_path / "t.parquet"
+    write_records(interview, str(out), "parquet")
+    frame = pd.read_parquet(out).set_index("text")
+    row = frame.loc[_row(interview, "I hope")["text"]]
+    assert (row["source_resolved"], row["source_resolved_rule"]) == ("Jane Okafor", "interviewee")
+    assert frame["source_resolved_rule"].isna().sum() < len(frame)
+    unresolved = frame[frame["source_resolved"].isna()]
+    assert unresolved["source_resolved_rule"].isna().all()

@@ -189,9 +189,10 @@ def test_columns_are_fixed_up_front_whatever_the_first_batch_holds(tmp_path):
     assert lines[0].startswith("doc_id,sent_idx,paragraph,start,end,text,label,score_quote,")
     assert lines[0].endswith("source,source_start,source_end,source_sent_idx,source_via,"
                              "source_type,source_resolved,source_resolved_start,"
-                             "source_resolved_end,source_resolved_sent_idx,cue,cue_start,"
+                             "source_resolved_end,source_resolved_sent_idx,source_resolved_rule,"
+                             "cue,cue_start,"
                              "cue_end,cue_sent_idx,quote_spans,model_id")
-    assert lines[-1].split(",")[-16:-12] == ["the police", "0", "10", ""]
+    assert lines[-1].split(",")[-17:-13] == ["the police", "0", "10", ""]
 
 
 def test_jsonl_keeps_a_lone_surrogate_as_an_escape(tmp_path):

@@ -25,7 +25,7 @@ OUTPUT_FIELDS = {"doc_id", "sent_idx", "start", "end", "text", "label", "scores"
                  "cue", "quote_spans", "source_start", "source_end", "cue_start", "cue_end",
                  "paragraph", "source_sent_idx", "cue_sent_idx", "model_id", "source_via",
                  "source_type", "source_resolved", "source_resolved_start",
-                 "source_resolved_end", "source_resolved_sent_idx"}
+                 "source_resolved_end", "source_resolved_sent_idx", "source_resolved_rule"}
 # Longest pre-split sentence accepted (spaCy parses at most 1,000,000 characters; raw text
 # is cut into pieces of at most sentences.MAX_SENTENCE_CHARS instead).
 MAX_GIVEN_SENTENCE_CHARS = 100_000

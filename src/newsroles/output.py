@@ -21,10 +21,12 @@ from newsroles.io import atomic_path
 
 BASE_FIELDS = ["doc_id", "sent_idx", "paragraph", "start", "end", "text", "label"]
 # Who said it, flat: the source's span, the rule that found it (`via`), its kind (`type`),
-# the name a pronoun or description stands for (`resolved`), the cue, the quoted spans.
+# the name a pronoun or description stands for (`resolved`, with the rule that chose it),
+# the cue, the quoted spans.
 SOURCE_FIELDS = ["source", "source_start", "source_end", "source_sent_idx", "source_via",
                  "source_type", "source_resolved", "source_resolved_start",
-                 "source_resolved_end", "source_resolved_sent_idx", "cue", "cue_start",
+                 "source_resolved_end", "source_resolved_sent_idx", "source_resolved_rule",
+                 "cue", "cue_start",
                  "cue_end", "cue_sent_idx", "quote_spans"]
 # Last of ours, before the input's fields: which model tagged the row (Tagger.identity).
 MODEL_FIELD = "model_id"
@@ -144,6 +146,8 @@ def _flat_row(r: dict, extra=(), spans_as_json: bool = False) -> dict:
         spans.append(("source_resolved", (source or {}).get("resolved")))
         row["source_via"] = source.get("via") if source else None
         row["source_type"] = source.get("type") if source else None
+        resolved = (source or {}).get("resolved") or {}
+        row["source_resolved_rule"] = resolved.get("rule")
     for key, span in spans:
         if key in r or span or key == "source_resolved":
             row[key] = span["text"] if span else None
