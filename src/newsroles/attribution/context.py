@@ -4,6 +4,9 @@ Each quote or attribution sentence first gets its own source and cue (sentence.p
 naming nobody then takes a speaker from the sentences around it, by the first of these
 rules that finds one, recorded in `source.via`:
 
+    cut_subject     a clause the splitter cut after its subject ("Sen. Jane Roe (D-Ore.)" /
+                    "said ..."): the name closing the first half, for both halves, with
+                    the second half's verb or colon as the cue (tried first)
     quotation       another sentence of the same quotation: where it began, else where it
                     closes ("“... . ... ,” she said.")
     next_sentence   the next sentence's reporting tag, when that sentence opens with a
@@ -19,14 +22,17 @@ rules that finds one, recorded in `source.via`:
 
 A carried source brings its cue; both keep the `sent_idx` of the sentence they lie in.
 A source found in the sentence itself has as `via` the rule of sentence.py that found it:
-`verb` (a reporting verb's subject), `according_to`, `in_a_statement`, `colon`,
-`stance_adjective` or `main_verb` (the main verb's subject, when the sentence has no
-reporting verb).
+`verb` (a reporting verb's subject), `headline`, `according_to`, `in_a_statement`,
+`colon`, `stance_adjective`, `in_a_poll` or `main_verb` (the main verb's subject, when the
+sentence has no reporting verb). A relative pronoun as the source ("who" in "Jane Roe, who
+endorsed ...") has its noun as `source.resolved`.
 """
 
 from __future__ import annotations
 
+from newsroles.attribution.cues import cue_span
 from newsroles.attribution.kinds import source_kind
+from newsroles.attribution.phrase import closing_noun_phrase, span_of
 from newsroles.attribution.quotes import open_at_end, opens_with_quote, quote_spans
 from newsroles.attribution.resolve import Salience, name_tokens, resolve_speakers
 from newsroles.attribution.sentence import SENTENCE_RULES, extract_one
@@ -67,11 +73,19 @@ def _documents(records: list[dict]):
         yield run
 
 
+def _cut_off(text: str) -> bool:
+    """A sentence beginning in lower case or with a comma: the splitter cut a clause in
+    two ("Sen. Jane Roe (D-Ore.)" / "said on Monday ...", at the abbreviation's period)."""
+    first = text.lstrip()[:1]
+    return first.islower() or first in ",;:"
+
+
 class _Sentence:
     """One record's own findings, and what the rules across sentences read."""
 
     __slots__ = ("record", "reported", "open_start", "open_end", "source", "cue", "found",
-                 "introduces", "opens_quote", "paragraph", "base", "idx")
+                 "introduces", "opens_quote", "paragraph", "base", "idx", "doc", "quotes",
+                 "cut")
 
     def __init__(self, record: dict, open_start: bool, doc, idx):
         text = record["text"]
@@ -82,15 +96,17 @@ class _Sentence:
         self.opens_quote = opens_with_quote(text) or open_start
         has_offsets = record.get("start") is not None and record["start"] >= 0
         self.paragraph = record.get("paragraph") if has_offsets else None
-        self.source = self.cue = self.found = None
+        self.source = self.cue = self.found = self.doc = None
         self.introduces = False
+        self.cut = _cut_off(text)
         record["source"], record["cue"], record["quote_spans"] = None, None, []
         if doc is None:
             return
         start = record.get("start")
         self.base = base = start if start is not None and start >= 0 else 0
         self.idx = idx
-        quotes = quote_spans(text, open_start)
+        self.doc = doc
+        self.quotes = quotes = quote_spans(text, open_start)
         self.found = extract_one(doc, quotes, continued=open_start)
         self.source = _span(text, self.found["source"], base, idx)
         self.cue = _span(text, self.found["cue"], base, idx)
@@ -107,6 +123,11 @@ def _name_or_antecedent(s: _Sentence, salience: Salience) -> None:
     """The source's type; a name joins the article's named sources, a pronoun or
     description gets `resolved`, the name it stands for."""
     head, tokens = s.found["head"], s.found["tokens"]
+    if "antecedent" in s.found:  # "who" in "Jane Roe, who endorsed ...": Jane Roe
+        head, tokens = s.found["antecedent"]
+        s.source["resolved"] = {**_span(s.record["text"], span_of(name_tokens(head, tokens)
+                                                                  or tokens), s.base, s.idx),
+                                "rule": "relative_pronoun"}
     kind = source_kind(head, tokens)
     name = name_tokens(head, tokens) if head is not None else []
     if name:
@@ -128,6 +149,49 @@ def _own(s: _Sentence) -> bool:
 
 def _carried(donor: _Sentence, via: str) -> tuple[dict, dict | None]:
     return {**donor.source, "via": via}, donor.cue
+
+
+def _cut_cue(rest: _Sentence) -> dict | None:
+    """The cue of a sentence's second half whose subject the splitter left in the first:
+    a colon opening it ("(D-Ore.)" / ": “We will.”"), a verb with no subject ("said
+    ...", "also had strong views"), or the verb of an aside on the name (", who ...,
+    said", ", the chairman, said": the aside is no source of its own)."""
+    text, doc = rest.record["text"], rest.doc
+    if text.lstrip().startswith(":"):
+        colon = text.index(":")
+        return _span(text, (colon, colon + 1), rest.base, rest.idx)
+    if rest.source is not None:
+        aside = doc[0].text == "," and rest.source["start"] - rest.base <= doc[1].idx
+        return rest.cue if aside and rest.source["sent_idx"] == rest.idx else None
+    if rest.cue is not None:
+        return rest.cue
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.pos_ != "VERB" or any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in root.children):
+        return None
+    return _span(text, cue_span(doc, root), rest.base, rest.idx)
+
+
+def _from_cut(sents: list[_Sentence]) -> dict[int, tuple]:
+    """A clause the splitter cut after its subject: the name closing one sentence is the
+    source of both halves, the cue opening the next their cue ("... Sen. Jane Roe
+    (D-Ore.)" / "said on Monday that ...")."""
+    found = {}
+    for i in range(1, len(sents)):
+        name, rest = sents[i - 1], sents[i]
+        if not (rest.cut and rest.reported and name.reported):
+            continue
+        phrase = closing_noun_phrase(name.doc, name.quotes)
+        cue = _cut_cue(rest) if phrase else None
+        if cue is None:
+            continue
+        bracket = next((k for k, t in enumerate(phrase) if t.text == "("), len(phrase))
+        source = {**_span(name.record["text"], span_of(phrase), name.base, name.idx),
+                  "via": "cut_subject", "type": source_kind(phrase[bracket - 1], phrase)}
+        found[i] = (source, cue)
+        if name.source is None:
+            found[i - 1] = (source, cue)
+    return found
 
 
 def _quotation_runs(sents: list[_Sentence]) -> list[list[int]]:
@@ -206,6 +270,8 @@ def _document_sources(records: list[dict], docs: dict) -> None:
             _name_or_antecedent(s, salience)
         sents.append(s)
         open_state = s.open_end
+    for i, (source, cue) in _from_cut(sents).items():
+        sents[i].source, sents[i].cue = source, cue
     for i, carried in _from_quotation(sents, _quotation_runs(sents)).items():
         sents[i].source, sents[i].cue = carried[0], sents[i].cue or carried[1]
     for i, s in enumerate(sents):

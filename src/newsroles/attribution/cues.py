@@ -9,10 +9,12 @@ from newsroles.labeling.vocab import REPORT_LEMMAS, STANCE_LEMMAS
 SPEECH_LEMMAS = frozenset("""learn hear quote cite call continue joke quip recount counter
 retort shout yell scream chant bark snap muse wonder concur brag boast tout characterize
 characterise label dub portray depict reason write argue lash gush exclaim scoff sneer
-mock""".split())
+mock refer reference echo remind highlight underscore list outline detail imply invoke voice
+blast assail charge attribute""".split())
 # Attitudes: what a holder wants, favours or opposes.
 ATTITUDE_LEMMAS = frozenset("""want wish favor favour prefer support oppose reject intend
-seek like love hate consider regard view recognize recognise accept dismiss question""".split())
+seek like love hate consider regard view recognize recognise accept dismiss question
+decline refuse deem""".split())
 CUE_LEMMAS = REPORT_LEMMAS | STANCE_LEMMAS | SPEECH_LEMMAS | ATTITUDE_LEMMAS
 TIME_WORDS = frozenset("""monday tuesday wednesday thursday friday saturday sunday today
 yesterday tonight morning afternoon evening night week weekend month year day
@@ -20,7 +22,7 @@ january february march april may june july august september october november dec
 """.split())
 
 
-_PHRASAL_PREPOSITIONS = frozenset("for on about against to of".split())
+PHRASAL_PREPOSITIONS = frozenset("for on about against to of".split())
 
 
 def _particle(verb):
@@ -34,7 +36,7 @@ def _particle(verb):
         return None
     if nxt.dep_ == "prt":
         return nxt
-    if nxt.dep_ != "prep" or nxt.lower_ not in _PHRASAL_PREPOSITIONS:
+    if nxt.dep_ != "prep" or nxt.lower_ not in PHRASAL_PREPOSITIONS:
         return None
     if lemma(verb) == "say":
         return None

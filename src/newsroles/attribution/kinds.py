@@ -104,9 +104,27 @@ def source_kind(head, tokens) -> str:
     return UNKNOWN
 
 
+# Shares and crowds of people, as polls and reports count them ("a third of voters",
+# "a majority", "the crowd"): they hold views too.
+_COLLECTIVES = frozenset("""percent majority majorities minority plurality half third
+quarter crowd crowds audience audiences hundreds thousands dozens millions politicians
+opponents millennials superdelegates delegates operatives developers families camp
+board""".split())
+
+
+def _unknown_name(token) -> bool:
+    """A capitalised singular noun with no article: a surname the tagger did not know
+    ("Okafor rallied ..."); after the first word, any capitalised noun."""
+    return token.pos_ == "NOUN" and token.text.istitle() and (token.i > 0 or (
+        token.tag_ == "NN" and not any(c.dep_ == "det" for c in token.children)))
+
+
 def holds_views(head, tokens) -> bool:
     """Whether the phrase can be the holder of a view: a person, a body, or a group or
-    unnamed individual (not "the poll", "his victory")."""
+    unnamed individual (not "the poll", "his victory"); a capitalised noun is a name the
+    tagger did not know ("Trump" tagged a noun)."""
     if head is not None and head.pos_ == "PRON":
         return head.lower_ in _PERSONAL_PRONOUNS or head.lower_ in _GROUP_PRONOUNS
+    if head is not None and (head.lower_ in _COLLECTIVES or _unknown_name(head)):
+        return True
     return source_kind(head, tokens) in (PERSON, ORGANISATION, GOVERNMENT, ANONYMOUS)

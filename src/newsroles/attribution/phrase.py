@@ -77,10 +77,15 @@ def phrase_tokens(token, quotes) -> list:
 
 
 def _is_age(child) -> bool:
-    """ "Jane Roe, 67,": a number set off by commas after a name."""
+    """ "Jane Roe, 67, of Exeter": a number set off by commas after a name, then where the
+    person is from; the name alone is the source then, as PolNeAR marks it (with an
+    appositive instead, "Jane Roe, 67, a nurse,", the age stays in)."""
     doc = child.doc
-    return (child.like_num and child.i >= 2 and doc[child.i - 1].text == ","
-            and (child.i + 1 >= len(doc) or doc[child.i + 1].text in (",", ".")))
+    if not (child.like_num and child.i >= 2 and doc[child.i - 1].text == ","):
+        return False
+    after = doc[child.i + 1:child.i + 3]
+    return len(after) < 2 or after[0].text == "." or (after[0].text == ","
+                                                      and after[1].lower_ in ("of", "from"))
 
 
 def _reports(child) -> bool:
@@ -120,3 +125,32 @@ def noun_phrase(doc, head, quotes, without=None) -> list:
         cut = {t.i for t in without.subtree}
         toks = trim([t for t in toks if t.i not in cut and t.i < min(cut)])
     return [t for t in toks if t.idx >= dateline] or [head]
+
+
+_NAME_RUN = frozenset("PROPN NOUN ADJ DET NUM PART".split())  # "Ohio's senior senator Jo Li"
+
+
+def closing_noun_phrase(doc, quotes) -> list:
+    """The name a sentence ends with ("On Monday, Sen. Jane Roe (D-Ore.)", "Tom Reed and
+    Rep. Ann Cole (R-Ohio)"), or []: a sentence the splitter cut after a name, at the
+    period of its bracketed party and state. The words before the bracket back to the
+    first that cannot be in a name's phrase (a comma, a preposition, "when"); "and" only
+    between names."""
+    toks = trim(list(doc))
+    if not toks or inside(toks[-1].idx, quotes):
+        return []
+    end = len(toks)
+    if toks[-1].text == ")":
+        end = next((k for k in range(len(toks) - 1, -1, -1) if toks[k].text == "("), 0)
+    if not 0 < end or toks[end - 1].pos_ != "PROPN":
+        return []
+    start = end - 1
+    while start > 0:
+        t, before = toks[start - 1], toks[start - 2] if start > 1 else None
+        joins = t.pos_ == "CCONJ" and t.lower_ == "and" and before is not None \
+            and before.pos_ == "PROPN"
+        hyphen = t.text == "-" and not t.whitespace_ and not before.whitespace_ if before else False
+        if not (t.pos_ in _NAME_RUN or hyphen or joins) or inside(t.idx, quotes):
+            break
+        start -= 1
+    return trim(toks[start:])

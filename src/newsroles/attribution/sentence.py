@@ -2,15 +2,18 @@
 
 The cue is a cue verb (cues.py) outside the quotation marks, the one nearest the root;
 the source is its subject (or the agent of a passive), as a whole noun phrase (phrase.py).
-A relative pronoun ("X, who said ...") stands for the noun it hangs on; a transcript's
-speaker label ("TAPPER: ...") comes first. Where no verb names anyone, the non-verb cues
+A relative pronoun ("X, who said ...") is the source, as PolNeAR marks it, the noun it
+hangs on its antecedent, except where that noun is the main clause's subject; a
+transcript's speaker label ("TAPPER: ...") comes first, then a title-case headline's words
+before its verb ("Mayor Roe Slams Plan"). Where no verb names anyone, the non-verb cues
 follow: "according to X", "in a statement from X", a colon after a name ("Roe: ..."), an
-adjective of a held view ("X is confident ..."), and last the main verb's subject when it
-can hold a view (kinds.py). Offsets are into the sentence.
+adjective of a held view ("X is confident ..."), "in the latest poll", and last the main
+verb's subject when it can hold a view (kinds.py). Offsets are into the sentence.
 """
 
 from __future__ import annotations
 
+from newsroles.attribution.cues import PHRASAL_PREPOSITIONS as _PHRASAL_PREPOSITIONS
 from newsroles.attribution.cues import cue_span, is_cue_verb
 from newsroles.attribution.kinds import holds_views, is_capitals, is_name
 from newsroles.attribution.phrase import noun_phrase, past_dateline, span_of, trim
@@ -43,9 +46,9 @@ def _subject(verb):
     for c in verb.children:
         if c.dep_ == "nsubjpass":
             return c
-    # "X said ... and added ...", "X mocked Y, claiming ...": the verb shares the subject
-    # of the verb it hangs on.
-    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
+    # "X said ... and added ...", "X mocked Y, claiming ...", "X was quick to add": the
+    # verb shares the subject of the verb (or adjective) it hangs on.
+    if verb.dep_ in ("conj", "advcl", "xcomp", "acomp") and verb.head.i != verb.i:
         return _subject(verb.head)
     # "The front-runner predicted in March that ...", parsed as a noun with a reduced
     # relative clause: the noun is the one who predicts.
@@ -69,6 +72,35 @@ def _found(doc, head, cue, quotes, without=None) -> dict:
     return {"cue": cue, "source": span_of(toks), "head": head, "tokens": toks}
 
 
+def _subject_source(doc, subj, cue, quotes) -> dict:
+    """The source a subject names. A relative pronoun ("Jane Roe, who endorsed ...") is
+    the source itself, as PolNeAR marks it, its noun kept as `antecedent` (context.py makes
+    it source.resolved); unless that noun is the subject of the main clause ("The mayor,
+    who said ..., left early": the sentence is the mayor's; or the parse's root), which is
+    the source then."""
+    head, relcl = _antecedent(subj)
+    if relcl is None or head.dep_ in ("nsubj", "nsubjpass", "ROOT"):
+        return _found(doc, head, cue, quotes, relcl)
+    found = _found(doc, subj, cue, quotes)
+    antecedent = _found(doc, head, cue, quotes, relcl)
+    found["antecedent"] = (antecedent["head"], antecedent["tokens"])
+    return found
+
+
+def _with_governor(doc, verb, cue):
+    """ "went on to say", "was quick to add": a cue verb after "to", governed by a verb
+    that is no cue itself, a few words before, takes that verb into the cue, as PolNeAR
+    marks it."""
+    head = verb.head
+    if head.dep_ == "acomp" and head.head.i < head.i:  # "was quick to add"
+        head = head.head
+    if verb.dep_ not in ("xcomp", "advcl") or not 0 < verb.i - head.i <= 4 \
+            or is_cue_verb(head) or not any(c.lower_ == "to" and c.dep_ == "aux"
+                                            for c in verb.children):
+        return cue
+    return cue_span(doc, head)[0], cue[1]
+
+
 def _verb_cue(doc, quotes) -> dict | None:
 
     candidates = [t for t in doc if t.pos_ in ("VERB", "AUX") and is_cue_verb(t)
@@ -76,12 +108,11 @@ def _verb_cue(doc, quotes) -> dict | None:
     if not candidates:
         return None
     verb = min(candidates, key=lambda t: (_depth(t), t.i))
-    cue = cue_span(doc, verb)
+    cue = _with_governor(doc, verb, cue_span(doc, verb))
     subj = _subject(verb)
     if subj is None or inside(subj.idx, quotes):
         return _tag_words(doc, verb, cue, quotes)
-    head, relcl = _antecedent(subj)
-    found = _found(doc, head, cue, quotes, relcl)
+    found = _subject_source(doc, subj, cue, quotes)
     found["passive"] = subj.dep_ == "nsubjpass"  # "X is believed ...": X is no speaker
     return found
 
@@ -157,6 +188,21 @@ def _colon(doc, quotes) -> dict | None:
             "tokens": toks}
 
 
+_POLLS = frozenset("poll polls survey surveys".split())
+
+
+def _in_a_poll(doc, quotes) -> dict | None:
+    """ "In the latest poll, Roe leads ...", "... ahead in a new survey": the poll says it
+    (its findings are reported), "in" the cue."""
+    for t in doc:
+        if t.lower_ != "in" or inside(t.idx, quotes):
+            continue
+        poll = next((c for c in t.children if c.dep_ == "pobj" and c.lower_ in _POLLS), None)
+        if poll is not None:
+            return _found(doc, poll, (t.idx, t.idx + len(t.text)), quotes)
+    return None
+
+
 # Subjects that do not hold a view: dummies, and the first and second person (a speaker's
 # own words, quoted without marks).
 _NOT_HOLDERS = frozenset("it there this that i we you me us".split())
@@ -174,9 +220,9 @@ def _main_verb(doc, quotes) -> dict | None:
     subj = _subject(root)
     if subj is None or inside(subj.idx, quotes) or subj.lower_ in _NOT_HOLDERS:
         return None
-    head, relcl = _antecedent(subj)
-    found = _found(doc, head, cue_span(doc, root), quotes, relcl)
-    return found if holds_views(head, found["tokens"]) else None
+    found = _subject_source(doc, subj, cue_span(doc, root), quotes)
+    holder = found.get("antecedent") or (found["head"], found["tokens"])
+    return found if holds_views(*holder) else None
 
 
 # Adjectives of a held view after "be": "X is confident that ...", "X was not sure".
@@ -205,8 +251,45 @@ def _stance_adjective(doc, quotes) -> dict | None:
     after = next((c for c in adjective.children if c.i == adjective.i + 1
                   and c.dep_ == "prep" and c.lower_ in ("about", "of")), None)
     last = after or adjective
-    head, relcl = _antecedent(subj)
-    return _found(doc, head, (start, last.idx + len(last.text)), quotes, relcl)
+    return _subject_source(doc, subj, (start, last.idx + len(last.text)), quotes)
+
+
+_HEADLINE_AUX = frozenset("""will won't won’t wo n't n’t is isn't isn’t does doesn't doesn’t
+do don't don’t just""".split())
+
+
+def is_headline(doc) -> bool:
+    """A headline in title case ("Mayor Roe Backs New Bridge"): most words of four
+    letters or more capitalised. The parser misreads its verbs as names."""
+    words = [t for t in doc if t.is_alpha and len(t.text) > 3]
+    return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words)
+
+
+_NOT_IN_A_NAME = frozenset("who why how what when after before if as don't don’t do does".split())
+
+
+def _headline(doc, quotes) -> dict | None:
+    """ "Mayor Roe Backs New Bridge": in a title-case headline, a cue verb by its form
+    (any part of speech: the parser reads it as a name) straight after a short run of
+    capitalised words; the run is the source (after a line break or a label such as
+    "Breaking:")."""
+    if not is_headline(doc) or _colon(doc, quotes) is not None:
+        return None
+    verb = next((t for t in doc[1:] if is_cue_verb(t) and not inside(t.idx, quotes)), None)
+    if verb is None:
+        return None
+    start = max([t.i + 1 for t in doc[:verb.i] if t.text == ":" or "\n" in t.text] + [0])
+    first = verb.i
+    while first - 1 > start and doc[first - 1].lower_ in _HEADLINE_AUX:
+        first -= 1
+    toks = trim(list(doc[start:first]))
+    if not toks or len(toks) > 5 or any(
+            t.lower_ in _NOT_IN_A_NAME or t.is_alpha and not t.text[0].isupper() for t in toks):
+        return None
+    last = doc[verb.i + 1] if verb.i + 1 < len(doc) and \
+        doc[verb.i + 1].lower_ in _PHRASAL_PREPOSITIONS else verb
+    return {"cue": (doc[first].idx, last.idx + len(last.text)), "source": span_of(toks),
+            "head": toks[-1], "tokens": toks}
 
 
 def _is_speaker_label(tokens) -> bool:
@@ -216,9 +299,11 @@ def _is_speaker_label(tokens) -> bool:
         is_name(t) or t.text == "." for t in tokens)
 
 
-_NON_VERB_CUES = (_according_to, _in_a_statement, _colon, _stance_adjective, _main_verb)
+_NON_VERB_CUES = (_according_to, _in_a_statement, _colon, _stance_adjective, _in_a_poll,
+                  _main_verb)
 # The names extract_one gives its rules ("rule"; the output's source.via).
-SENTENCE_RULES = frozenset(["verb", *(rule.__name__.strip("_") for rule in _NON_VERB_CUES)])
+SENTENCE_RULES = frozenset(["verb", "headline",
+                            *(rule.__name__.strip("_") for rule in _NON_VERB_CUES)])
 
 
 def extract_one(doc, quotes: list[tuple[int, int]], continued: bool = False) -> dict:
@@ -228,6 +313,9 @@ def extract_one(doc, quotes: list[tuple[int, int]], continued: bool = False) -> 
     label = _colon(doc, quotes)
     if label is not None and _is_speaker_label(label["tokens"]):
         return {**label, "rule": "colon", "label": True}
+    headline = _headline(doc, quotes)
+    if headline is not None:
+        return {**headline, "rule": "headline"}
     by_verb = _verb_cue(doc, quotes)
     if by_verb is not None and by_verb["source"] is not None:
         by_verb["rule"] = "verb"
