@@ -35,7 +35,6 @@ class LocalSettings:
     """distributed.LocalCluster: worker processes on this machine."""
 
     kind: str = MISSING
-    retries: int = MISSING
     workers: int | None = MISSING  # null: --jobs, else one per core
     memory_limit: str = MISSING
 
@@ -45,7 +44,6 @@ class SlurmSettings:
     """dask_jobqueue.SLURMCluster: each Slurm job runs `processes` workers."""
 
     kind: str = MISSING
-    retries: int = MISSING
     jobs: int = MISSING
     queue: str | None = MISSING
     account: str | None = MISSING
@@ -93,8 +91,6 @@ def cluster_settings(name: str, options: list[str] = ()):
         settings = OmegaConf.to_object(merged)
     except OmegaConfBaseException as e:
         raise NewsrolesError(f"bad cluster settings: {str(e).splitlines()[0]}", path) from None
-    if settings.retries < 0:
-        raise NewsrolesError("retries must be at least 0", path)
     return settings
 
 
@@ -148,13 +144,12 @@ def _start_cluster(settings, jobs: int):
 # --- workers: the model loaded once per process --------------------------------------------
 
 _TAGGERS: dict[tuple, Any] = {}
-_LOADS = 0
+_LOADS: dict[str, int] = {}  # repr(cache key) -> loads in this process
 _LOCK = threading.Lock()
 
 
 def _worker_tagger(model_dir: str, model_id: str, sources: bool, runtime: str):
     """This process's Tagger for the model (loaded at its first part, then reused)."""
-    global _LOADS
     key = (model_dir, model_id, sources, runtime)
     with _LOCK:
         if key not in _TAGGERS:
@@ -166,13 +161,13 @@ def _worker_tagger(model_dir: str, model_id: str, sources: bool, runtime: str):
                                      f"{model_id}: workers must see the same model folder",
                                      model_dir)
             _TAGGERS[key] = tagger
-            _LOADS += 1
+            _LOADS[repr(key)] = _LOADS.get(repr(key), 0) + 1
         return _TAGGERS[key]
 
 
-def model_loads() -> int:
-    """How many times this process loaded a model (run on the workers by the tests)."""
-    return _LOADS
+def model_loads() -> dict[str, int]:
+    """How many times this process loaded each model (the tests run it on the workers)."""
+    return dict(_LOADS)
 
 
 class PartFailed(Exception):
@@ -207,6 +202,7 @@ class DaskJob:
     columns: tuple[str, str, str] = ("id", "text", "sentences")
     batch_size: int = 8192
     partition_size: int = 1000
+    retries: int = 2
     jobs: int = 1
     scheduler: str | None = None
     cluster: str = "local"
@@ -223,6 +219,8 @@ def run(job: DaskJob, log=print) -> dict:
         raise NewsrolesError(f"--engine dask writes parquet, jsonl or csv parts, not {job.fmt}")
     if job.partition_size < 1:
         raise NewsrolesError(f"--partition-size must be at least 1, not {job.partition_size}")
+    if job.retries < 0:
+        raise NewsrolesError(f"--retries must be at least 0, not {job.retries}")
     files = expand_inputs(job.inputs)
     out_dir = check_out_dir(job.out_dir, files)
     settings = None if job.scheduler else cluster_settings(job.cluster, job.cluster_options)
@@ -235,44 +233,47 @@ def run(job: DaskJob, log=print) -> dict:
                "extra": list(extra) if extra is not None else None}
     keys = {p.index: part_key(p, options) for p in parts}
 
-    clear_manifest(out_dir)
     done = {p.index: r for p in parts if (r := finished(out_dir, p, job.fmt, keys[p.index]))}
     todo = [p for p in parts if p.index not in done]
-    log(f"newsroles: {len(parts)} parts, {len(done)} already done, {len(todo)} to tag")
     if todo:
-        done.update(_submit(job, todo, keys, str(model_dir.resolve()), identity,
-                            extra, settings, log))
+        # Connected before anything under -o changes: an unreachable cluster changes nothing.
+        client, cluster = connect(job.scheduler, settings, job.jobs)
+        clear_manifest(out_dir)
+        log(f"newsroles: {len(parts)} parts, {len(done)} already done, {len(todo)} to tag")
+        try:
+            done.update(_submit(client, job, todo, keys, str(model_dir.resolve()), identity,
+                                extra, log))
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    else:
+        log(f"newsroles: {len(parts)} parts, {len(done)} already done, 0 to tag")
     records = [done[p.index] for p in parts]
     _warn_dropped(records)
     return write_manifest(out_dir, records, job.fmt, identity, options)
 
 
-def _submit(job: DaskJob, todo: list[Partition], keys: dict, model_dir: str, identity: dict,
-            extra, settings, log) -> dict[int, dict]:
+def _submit(client, job: DaskJob, todo: list[Partition], keys: dict, model_dir: str,
+            identity: dict, extra, log) -> dict[int, dict]:
     from distributed import as_completed
 
     spec = {"model_dir": model_dir, "model_id": identity["model_id"], "sources": job.sources,
             "runtime": job.runtime, "out_dir": str(Path(job.out_dir).resolve()),
             "fmt": job.fmt, "keys": {p.index: keys[p.index] for p in todo},
             "columns": list(job.columns), "extra": extra, "batch_size": job.batch_size}
-    retries = settings.retries if settings is not None else 2
-    client, cluster = connect(job.scheduler, settings, job.jobs)
+    retries = job.retries
     records, failures = {}, []
-    try:
-        futures = {client.submit(_run_part, spec, p, retries=retries, pure=False,
-                                 key=f"newsroles-{p.name}-{keys[p.index][:12]}"): p
-                   for p in todo}
-        for future in as_completed(futures):
-            part = futures[future]
-            try:
-                records[part.index] = future.result()
-            except Exception as e:  # noqa: BLE001 - reported per part, the others go on
-                failures.append(f"{part.name} ({part.describe()}) failed after "
-                                f"{retries + 1} tries: {_one_line(e)}")
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    futures = {client.submit(_run_part, spec, p, retries=retries, pure=False,
+                             key=f"newsroles-{p.name}-{keys[p.index][:12]}"): p
+               for p in todo}
+    for future in as_completed(futures):
+        part = futures[future]
+        try:
+            records[part.index] = future.result()
+        except Exception as e:  # noqa: BLE001 - reported per part, the others go on
+            failures.append(f"{part.name} ({part.describe()}) failed after "
+                            f"{retries + 1} tries: {_one_line(e)}")
     if failures:
         log(f"newsroles: {len(records)} of {len(todo)} parts tagged and kept; re-run to "
             "finish the rest")

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from newsroles.documents import SUFFIXES, document, read_documents
+from newsroles.documents import ACCEPTED, SUFFIXES, document, read_documents
 from newsroles.errors import NewsrolesError
 from newsroles.io import read_json, write_json
 
@@ -64,12 +64,16 @@ class Partition:
 # --- inputs and partitions -----------------------------------------------------------------
 
 
-def expand_inputs(names: list[str]) -> list[str]:
+def expand_inputs(names: list[str], stdin: bool = False) -> list[str]:
     """Files in order: a glob's matches sorted, a folder's Parquet files (a dataset,
-    recursively; names starting with _ or . left out, as pyarrow does) sorted."""
-    files: list[str] = []
+    recursively; names starting with _ or . left out, as pyarrow does) sorted; `-`
+    (standard input) kept where `stdin` allows it."""
+    files: list[str | list[str]] = []
     for name in names:
         if name == "-":
+            if stdin:
+                files.append(name)
+                continue
             raise NewsrolesError("the cluster engine reads files, not standard input (-)")
         if glob.has_magic(name):
             matches = sorted(glob.glob(name, recursive=True))
@@ -80,8 +84,9 @@ def expand_inputs(names: list[str]) -> list[str]:
             files.append(_files_of(name))
     flat = [f for group in files for f in ([group] if isinstance(group, str) else group)]
     for f in flat:
-        _check_input(f)
-    return [os.path.abspath(f) for f in flat]
+        if f != "-":
+            _check_input(f)
+    return flat
 
 
 def _files_of(name: str) -> str | list[str]:
@@ -101,7 +106,7 @@ def _check_input(name: str) -> None:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise NewsrolesError(f"cannot read {suffix or 'a file without a suffix'}: inputs are "
-                             ".txt, .jsonl, .csv or .parquet files, or Parquet folders", path)
+                             f"{ACCEPTED}, or a folder of .parquet files", path)
     if not path.exists():
         raise NewsrolesError("file not found", path)
 
@@ -118,8 +123,8 @@ def plan(files: list[str], size: int) -> list[Partition]:
             slices = _parquet_slices(path, size)
         else:
             slices = [{}]
-        for s in slices:
-            out.append(Partition(len(out), path, **s))
+        for s in slices:  # workers may start elsewhere: the path is absolute
+            out.append(Partition(len(out), os.path.abspath(path), **s))
     return out
 
 
@@ -181,13 +186,17 @@ def _jsonl_documents(part: Partition, columns) -> Iterator[dict]:
         fh.seek(part.byte_start)
         data = fh.read(part.byte_end - part.byte_start)
     shift = part.first_line - 1
-    try:
-        for lineno, obj in iter_json_lines(io.BytesIO(data), part.path, allow_empty=True):
-            yield document(obj, part.path, lineno + shift, columns)
-    except NewsrolesError as e:
-        if e.line is None or shift == 0:
-            raise
-        raise NewsrolesError(e.message, e.path, e.line + shift) from None
+    lines = iter_json_lines(io.BytesIO(data), part.path, allow_empty=True)
+    while True:
+        try:
+            lineno, obj = next(lines)
+        except StopIteration:
+            return
+        except NewsrolesError as e:  # its line number counts from the slice's start
+            if e.line is None or shift == 0:
+                raise
+            raise NewsrolesError(e.message, e.path, e.line + shift) from None
+        yield document(obj, part.path, lineno + shift, columns)
 
 
 def _parquet_documents(part: Partition, columns) -> Iterator[dict]:

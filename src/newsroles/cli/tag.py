@@ -56,17 +56,18 @@ def main(argv: list[str]) -> None:
     if args.scheduler or args.cluster or args.cluster_option:
         fail("--scheduler, --cluster and --cluster-option go with --engine dask")
 
-    from newsroles.partitions import check_shards
+    from newsroles.partitions import check_shards, expand_inputs
 
     check_shards(args.shards, args.shard_index)
+    inputs = expand_inputs(args.inputs, stdin=True)  # globs, Parquet dataset folders
 
     from newsroles.documents import read_documents
     from newsroles.output import check_output, encoder_for, fixed_fields, write_batches
     from newsroles.tagger import Tagger
 
-    check_output(args.output, fmt, args.inputs)
+    check_output(args.output, fmt, inputs)
     tagger = Tagger.load(args.model, sources=not args.no_sources, runtime=args.runtime)
-    docs = read_documents(args.inputs, args.id_column, args.text_column, args.sentences_column)
+    docs = read_documents(inputs, args.id_column, args.text_column, args.sentences_column)
     if args.shards is not None:
         from newsroles.partitions import shard
 
@@ -107,6 +108,9 @@ def _scale_out_arguments(parser: argparse.ArgumentParser) -> None:
                        help="with --engine dask: articles per partition of a JSON-lines or "
                             f"Parquet file (default {DEFAULT_PARTITION_SIZE}); CSV and .txt "
                             "files are one partition each")
+    group.add_argument("--retries", type=int, default=2,
+                       help="with --engine dask: tries after the first for a part that fails "
+                            "(default 2); then it is reported with its input")
     group.add_argument("--shards", type=int, metavar="N",
                        help="tag only shard --shard-index of N: articles K, K+N, K+2N... of "
                             "the input, so N independent jobs cover it exactly once")
@@ -128,7 +132,8 @@ def _tag_on_dask(args, jobs: int) -> None:
                   fmt=args.format or "parquet", sources=not args.no_sources,
                   runtime=args.runtime,
                   columns=(args.id_column, args.text_column, args.sentences_column),
-                  batch_size=args.batch_size, partition_size=args.partition_size, jobs=jobs,
+                  batch_size=args.batch_size, partition_size=args.partition_size,
+                  retries=args.retries, jobs=jobs,
                   scheduler=args.scheduler, cluster=args.cluster or "local",
                   cluster_options=args.cluster_option)
     manifest = run(job, log=lambda line: print(line, file=sys.stderr))
