@@ -134,11 +134,28 @@ def _start_cluster(settings, jobs: int):
         cluster = slurm_cluster(settings)
         cluster.scale(jobs=settings.jobs)
         return cluster
+    import multiprocessing
+
+    import dask
     from distributed import LocalCluster
 
-    return LocalCluster(n_workers=settings.workers or jobs, threads_per_worker=1,
-                        processes=True, memory_limit=settings.memory_limit,
-                        dashboard_address=None, silence_logs=logging.ERROR)
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    with dask.config.set({"distributed.worker.multiprocessing-method": method}):
+        if method == "forkserver":
+            _preload_forkserver()
+        return LocalCluster(n_workers=settings.workers or jobs, threads_per_worker=1,
+                            processes=True, memory_limit=settings.memory_limit,
+                            dashboard_address=None, silence_logs=logging.ERROR)
+
+
+def _preload_forkserver() -> None:
+    """Workers forked from a server that imported dask and the tagger once: a spawned
+    worker imports them itself, seconds each on a busy machine (benchmarks/tag_dask.py)."""
+    from distributed.utils import get_mp_context
+
+    ctx = get_mp_context()  # sets dask's own preload list, which this one replaces
+    ctx.set_forkserver_preload(["distributed", "newsroles.distributed", "newsroles.tagger",
+                                "newsroles.output"])
 
 
 # --- workers: the model loaded once per process --------------------------------------------
@@ -174,14 +191,13 @@ class PartFailed(Exception):
     """A part's error, as one line that pickles (NewsrolesError's arguments do not)."""
 
 
-def _run_part(job: dict, part: Partition) -> dict:
+def _run_part(job: dict, part: Partition, key: str) -> dict:
     """One task: tag a partition into its part file; returns the part's record."""
     try:
         tagger = _worker_tagger(job["model_dir"], job["model_id"], job["sources"],
                                 job["runtime"])
-        return tag_partition(tagger, part, Path(job["out_dir"]), job["fmt"],
-                             job["keys"][part.index], tuple(job["columns"]),
-                             job["extra"], job["batch_size"])
+        return tag_partition(tagger, part, Path(job["out_dir"]), job["fmt"], key,
+                             tuple(job["columns"]), job["extra"], job["batch_size"])
     except NewsrolesError as e:
         raise PartFailed(str(e)) from None
 
@@ -260,11 +276,11 @@ def _submit(client, job: DaskJob, todo: list[Partition], keys: dict, model_dir: 
 
     spec = {"model_dir": model_dir, "model_id": identity["model_id"], "sources": job.sources,
             "runtime": job.runtime, "out_dir": str(Path(job.out_dir).resolve()),
-            "fmt": job.fmt, "keys": {p.index: keys[p.index] for p in todo},
-            "columns": list(job.columns), "extra": extra, "batch_size": job.batch_size}
+            "fmt": job.fmt, "columns": list(job.columns), "extra": extra,
+            "batch_size": job.batch_size}
     retries = job.retries
     records, failures = {}, []
-    futures = {client.submit(_run_part, spec, p, retries=retries, pure=False,
+    futures = {client.submit(_run_part, spec, p, keys[p.index], retries=retries, pure=False,
                              key=f"newsroles-{p.name}-{keys[p.index][:12]}"): p
                for p in todo}
     for future in as_completed(futures):
