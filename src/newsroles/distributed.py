@@ -231,6 +231,11 @@ def run(job: DaskJob, log=print) -> dict:
     from newsroles.models.base import resolve_model_dir, verify_model_dir
     from newsroles.tagger import model_identity
 
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise NewsrolesError("--engine dask needs the cluster extra: pip install "
+                             "'newsroles[cluster]' (dask[distributed], dask-jobqueue)") from None
     if job.fmt not in ("parquet", "jsonl", "csv"):
         raise NewsrolesError(f"--engine dask writes parquet, jsonl or csv parts, not {job.fmt}")
     if job.partition_size < 1:
