@@ -211,6 +211,7 @@ def test_a_failing_part_is_retried_then_reported_with_its_input(trained_run, tmp
     assert runs[0].startswith("newsroles-part-00002-") and runs[1] == 2
 
 
+@pytest.mark.filterwarnings("ignore:Port .* is already in use")
 def test_slurm_settings_make_the_job_script():
     from newsroles.distributed import cluster_settings, slurm_cluster
 
