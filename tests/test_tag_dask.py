@@ -283,3 +283,25 @@ def test_plain_tagging_never_imports_dask(trained_run, tmp_path):
                          cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"}, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_inputs_globs_and_parquet_folders_expand_sorted(tmp_path):
+    from newsroles.partitions import expand_inputs
+
+    data = tmp_path / "dataset"
+    (data / "year=2020").mkdir(parents=True)
+    frame = pd.DataFrame({"id": ["a"], "text": ["It rained."]})
+    for name in ("year=2020/b.parquet", "a.parquet", "_common_metadata.parquet",
+                 ".hidden.parquet"):
+        frame.to_parquet(data / name)
+    (tmp_path / "x2.jsonl").write_text('{"id": "1", "text": "A."}\n')
+    (tmp_path / "x1.jsonl").write_text('{"id": "2", "text": "B."}\n')
+    got = expand_inputs([str(tmp_path / "x*.jsonl"), str(data)])
+    assert got == [str(tmp_path / "x1.jsonl"), str(tmp_path / "x2.jsonl"),
+                   str(data / "a.parquet"), str(data / "year=2020" / "b.parquet")]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(NewsrolesError, match="must hold .parquet files"):
+        expand_inputs([str(tmp_path / "empty")])
+    with pytest.raises(NewsrolesError, match="not standard input"):
+        expand_inputs(["-"])
+    assert expand_inputs(["-"], stdin=True) == ["-"]
