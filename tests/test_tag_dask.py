@@ -273,6 +273,25 @@ def test_bad_output_folders_are_one_line(trained_run, tmp_path):
         assert len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.stderr
 
 
+def test_a_second_writer_to_the_same_folder_is_refused(trained_run, tmp_path, scheduler):
+    from filelock import FileLock
+
+    from newsroles.partitions import LOCK
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with FileLock(str(out / LOCK)):  # as a `tag` still writing there holds it
+        res = _dask(trained_run, [str(ARTICLES)], out, scheduler=scheduler[0])
+    assert res.returncode == 2
+    assert res.stderr.strip().splitlines() == [
+        f"newsroles: error: {out}: another newsroles tag is writing to this folder; wait for "
+        "it to end (or give another -o)"]
+    assert not list(out.glob("part-*"))
+    # Once it is released, the folder (lock file and all) is ours.
+    assert _dask(trained_run, [str(ARTICLES)], out, scheduler=scheduler[0]).returncode == 0
+    assert (out / "_SUCCESS").is_file()
+
+
 def test_plain_tagging_never_imports_dask(trained_run, tmp_path):
     code = ("import sys; from newsroles.cli import main; "
             f"main(['tag', {str(trained_run)!r}, {str(ARTICLES)!r}, '-o', "

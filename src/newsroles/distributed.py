@@ -23,9 +23,9 @@ from typing import Any
 from omegaconf import MISSING
 
 from newsroles.errors import DataProblems, NewsrolesError
-from newsroles.partitions import (Partition, check_out_dir, clear_manifest, expand_inputs,
-                                  finished, first_fields, part_key, plan, tag_partition,
-                                  write_manifest)
+from newsroles.partitions import (LOCK, Partition, check_out_dir, clear_manifest,
+                                  expand_inputs, finished, first_fields, part_key, plan,
+                                  tag_partition, write_manifest)
 
 # --- cluster settings (conf/cluster/<name>.yaml; the values live there) ---------------------
 
@@ -254,6 +254,39 @@ def run(job: DaskJob, log=print) -> dict:
                "extra": list(extra) if extra is not None else None}
     keys = {p.index: part_key(p, options) for p in parts}
 
+    with _only_writer(out_dir):
+        return _tag_parts(job, parts, keys, out_dir, settings, model_dir, identity, extra,
+                          options, log)
+
+
+def _only_writer(out_dir: Path):
+    """A lock on -o for the whole run: a second `tag` into the same folder would plan the
+    same parts and race on them, and on its manifest."""
+    from filelock import FileLock, Timeout
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(out_dir / LOCK), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise NewsrolesError("another newsroles tag is writing to this folder; wait for it "
+                             "to end (or give another -o)", out_dir) from None
+    return _Held(lock)
+
+
+class _Held:
+    def __init__(self, lock):
+        self.lock = lock
+
+    def __enter__(self):
+        return self.lock
+
+    def __exit__(self, *exc):
+        self.lock.release()
+
+
+def _tag_parts(job: DaskJob, parts, keys, out_dir: Path, settings, model_dir, identity,
+               extra, options, log) -> dict:
     done = {p.index: r for p in parts if (r := finished(out_dir, p, job.fmt, keys[p.index]))}
     todo = [p for p in parts if p.index not in done]
     if todo:

@@ -27,6 +27,9 @@ from newsroles.io import read_json, write_json
 
 MANIFEST = "_SUCCESS"
 RECORDS = "_parts"
+# Held by the `tag` writing the folder (distributed._only_writer); a dot name, so readers
+# of the parts as a dataset (pyarrow, dask) pass over it.
+LOCK = ".newsroles.lock"
 PART_NAME = re.compile(r"^part-(\d{5,})\.(jsonl|csv|parquet)$")
 # Formats a part can be written in (HTML pages are not a dataset).
 PART_FORMATS = ("parquet", "jsonl", "csv")
@@ -252,7 +255,7 @@ def check_out_dir(out_dir: str, files: list[str]) -> Path:
     if path.exists() and not path.is_dir():
         raise NewsrolesError("-o must be a folder for the parts; this is a file", path)
     if path.is_dir():
-        ours = {MANIFEST, RECORDS}
+        ours = {MANIFEST, RECORDS, LOCK}
         foreign = [p.name for p in path.iterdir()
                    if p.name not in ours and not PART_NAME.match(p.name)
                    and not p.name.startswith(".part-")]
