@@ -43,6 +43,8 @@ ONNX_FILES = {"onnx": "model.onnx", "onnx-int8": "model.int8.onnx"}
 class TransformerModel(Model):
     name = "transformer"
     process_parallel = False  # torch uses every core itself; tag in one process
+    # Under torchrun every rank fits it (the Trainer runs DDP over the ranks' group).
+    data_parallel = True
     # The labeling functions whose votes are the rule hints, fixed at fit time (and saved).
     fitted_params = ("lf_names",)
 
@@ -157,7 +159,10 @@ class TransformerModel(Model):
         trainer.train(resume_from_checkpoint=True if resume else None)
         self._hf = trainer.model.to("cpu").eval()
         self.training_log = [r for r in trainer.state.log_history if "epoch" in r]
-        if work is not None and not self.keep_checkpoints:
+        # Under DDP every rank loads the best checkpoint at the end: none is removed before
+        # all have; then rank 0, which wrote them, removes them.
+        trainer.accelerator.wait_for_everyone()
+        if work is not None and not self.keep_checkpoints and trainer.is_world_process_zero():
             # Checkpoints are for resuming a crash; a finished run drops them.
             shutil.rmtree(work, ignore_errors=True)
         return self
