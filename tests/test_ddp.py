@@ -20,7 +20,7 @@ import pytest
 from conftest import ROOT, fixture_overrides, run_in_process
 
 pytest.importorskip("transformers")
-from test_transformers import tiny_bert  # noqa: E402,F401 - the shared fixture
+from test_transformers import tiny_bert  # noqa: F401 - the shared fixture
 
 SENTENCES = ["“We will win,” she said.", "The council approved the budget on Tuesday.",
              "The minister said the law would change.", "Rain fell on the coast."]
@@ -46,7 +46,7 @@ def torchrun(*args: str, entry: list[str] = ("-m", "newsroles")) -> subprocess.C
     return subprocess.run(
         [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
          *entry, *args],
-        capture_output=True, text=True, cwd=ROOT, timeout=300,
+        check=False, capture_output=True, text=True, cwd=ROOT, timeout=300,
         env={**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"})
 
 
@@ -133,3 +133,48 @@ def test_a_failing_rank_fails_the_run(tmp_path, still_bert):
     assert status["status"] == "failed" and status["world_size"] == 2
     assert "another rank failed" in status["error"]
     assert not (run / "model").exists()
+
+
+def test_a_model_not_trained_data_parallel_runs_on_rank_0_alone(tmp_path):
+    runs = tmp_path / "runs"
+    r = torchrun("run", *fixture_overrides(runs, shared=True), "model=linear")
+    assert r.returncode == 0, r.stderr[-3000:]
+    (run,) = run_dirs(runs)
+    assert json.loads((run / "status.json").read_text())["status"] == "completed"
+    assert "rank 1 of 2: nothing to train here (model=linear trains on rank 0 alone" in r.stderr
+    assert "world_size" not in json.loads((run / "training.json").read_text())
+
+
+def test_the_keys_hold_the_world_size_only_where_it_changes_the_result(monkeypatch, tiny_bert):  # noqa: F811
+    from conftest import compose_config
+
+    from newsroles.pipeline import prepare, train
+    from newsroles.pipeline.run import stage_key_for
+
+    def keys(model: list[str]) -> tuple[str, dict]:
+        cfg = compose_config([*fixture_overrides(Path("/nonexistent")), *model])
+        return stage_key_for(prepare.STAGE, cfg, {})[0], train.environment(cfg)
+
+    transformer = ["model=transformer", f"model.pretrained={tiny_bert}"]
+    one = {m[0]: keys(m) for m in (transformer, ["model=linear"])}
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    monkeypatch.setenv("RANK", "1")
+    two = {m[0]: keys(m) for m in (transformer, ["model=linear"])}
+    assert two["model=linear"] == one["model=linear"]
+    assert two["model=transformer"][0] == one["model=transformer"][0]  # prepare's key
+    assert two["model=transformer"][1] == {**one["model=transformer"][1], "world_size": 2}
+
+
+def test_launch_problems_are_one_line(tmp_path):
+    from conftest import cli
+
+    r = cli("run", "-m", "seed=1,2", *fixture_overrides(tmp_path, shared=True),
+            env_extra={"RANK": "0", "WORLD_SIZE": "2"})
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines()[-1] == ("newsroles: error: a sweep (-m) under torchrun is not "
+                                "supported: start one torchrun per job")
+    r = cli("run", *fixture_overrides(tmp_path, shared=True),
+            env_extra={"RANK": "2", "WORLD_SIZE": "2"})
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "RANK=2 with WORLD_SIZE=2: expected 0 <= RANK < WORLD_SIZE" in r.stderr
+    assert not tmp_path.exists() or not run_dirs(tmp_path)

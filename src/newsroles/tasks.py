@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import signal
+import sys
 import threading
 from pathlib import Path
 
@@ -22,7 +23,12 @@ from newsroles.config import check_config
 from newsroles.datacheck import check_data
 from newsroles.errors import NewsrolesError
 from newsroles.io import write_text
-from newsroles.pipeline.run import TARGETS, follow_stages, resolved_config_yaml, run_pipeline
+from newsroles.pipeline.run import (
+    TARGETS,
+    follow_stages,
+    resolved_config_yaml,
+    run_pipeline,
+)
 from newsroles.runs import RunDir
 from newsroles.tracking import log_run
 
@@ -126,7 +132,10 @@ def follow_task(task: str, overrides: list[str]) -> None:
         try:
             cfg = compose([*overrides, f"stage={task}"])
             check_config(cfg)
-            follow_stages(cfg, TARGETS[task])
+            if not follow_stages(cfg, TARGETS[task]):
+                print(f"newsroles: rank {rank.rank} of {rank.world_size}: nothing to train "
+                      f"here (model={cfg.model.name} trains on rank 0 alone, or rank 0 has "
+                      "the model in its cache); rank 0 runs the task", file=sys.stderr)
         except NewsrolesError as e:
             raise NewsrolesError(f"rank {rank.rank} of {rank.world_size}: {e}") from None
         except Stopped as e:

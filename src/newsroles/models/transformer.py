@@ -8,8 +8,9 @@ with its neighbours within `window` sentences, cut from the far ends when the pa
 longer than `max_length` (the sentence itself is not cut for context). Training: per-class weights (balanced) times per-sentence
 weights (weak labels count `train.weak_weight`), early stopping on gold-dev macro-F1 when
 the train stage gives a dev set, seeds, checkpoints each epoch (a crashed run resumes from
-the last one), bf16 and a larger batch on a GPU. Saved: the Hugging Face model and
-tokenizer files (weights in safetensors) beside model.json, whose label2id/id2label and
+the last one), bf16 and a larger batch on a GPU; under torchrun every rank fits it, the
+Trainer running DDP (model.batch_size is then each rank's; see newsroles/ranks.py).
+Saved: the Hugging Face model and tokenizer files (weights in safetensors) beside model.json, whose label2id/id2label and
 context settings are enough to predict, and with `onnx_export` the same network as an ONNX
 graph (`model.onnx`) and its int8 dynamic quantisation (`model.int8.onnx`), listed with
 their hashes in the manifest, for `newsroles tag --runtime onnx|onnx-int8` (ONNX Runtime,
