@@ -178,3 +178,15 @@ def test_launch_problems_are_one_line(tmp_path):
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "RANK=2 with WORLD_SIZE=2: expected 0 <= RANK < WORLD_SIZE" in r.stderr
     assert not tmp_path.exists() or not run_dirs(tmp_path)
+
+
+def test_an_ensemble_fine_tuning_a_member_is_refused_under_torchrun(tmp_path, tiny_bert):  # noqa: F811
+    runs = tmp_path / "runs"
+    members = f"model.members=[{{name:linear}},{{name:transformer,pretrained:'{tiny_bert}'}}]"
+    r = torchrun("run", *fixture_overrides(runs, shared=True), "model=ensemble", members)
+    assert r.returncode != 0
+    assert ("newsroles: error: model=ensemble fine-tunes its transformer members in one "
+            "process: run it without torchrun") in r.stderr
+    (run,) = run_dirs(runs)
+    status = json.loads((run / "status.json").read_text())
+    assert status["status"] == "failed" and "model=ensemble fine-tunes" in status["error"]
