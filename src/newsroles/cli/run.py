@@ -26,6 +26,17 @@ def task_main(task: str, args: list[str], before_job=None) -> list[Path]:
         check_overrides([*overrides, f"stage={task}"])
     if note:
         print(note, file=sys.stderr)
+    from newsroles import ranks
+
+    if ranks.current().distributed:  # torchrun: rank 0 makes the run, the others train
+        if multirun:
+            raise NewsrolesError("a sweep (-m) under torchrun is not supported: start one "
+                                 "torchrun per job")
+        if not ranks.current().main:
+            from newsroles.tasks import follow_task
+
+            follow_task(task, overrides)
+            return []
 
     made: list[Path] = []
 

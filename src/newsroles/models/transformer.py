@@ -8,8 +8,9 @@ with its neighbours within `window` sentences, cut from the far ends when the pa
 longer than `max_length` (the sentence itself is not cut for context). Training: per-class weights (balanced) times per-sentence
 weights (weak labels count `train.weak_weight`), early stopping on gold-dev macro-F1 when
 the train stage gives a dev set, seeds, checkpoints each epoch (a crashed run resumes from
-the last one), bf16 and a larger batch on a GPU. Saved: the Hugging Face model and
-tokenizer files (weights in safetensors) beside model.json, whose label2id/id2label and
+the last one), bf16 and a larger batch on a GPU; under torchrun every rank fits it, the
+Trainer running DDP (model.batch_size is then each rank's; see newsroles/ranks.py).
+Saved: the Hugging Face model and tokenizer files (weights in safetensors) beside model.json, whose label2id/id2label and
 context settings are enough to predict, and with `onnx_export` the same network as an ONNX
 graph (`model.onnx`) and its int8 dynamic quantisation (`model.int8.onnx`), listed with
 their hashes in the manifest, for `newsroles tag --runtime onnx|onnx-int8` (ONNX Runtime,
@@ -43,6 +44,8 @@ ONNX_FILES = {"onnx": "model.onnx", "onnx-int8": "model.int8.onnx"}
 class TransformerModel(Model):
     name = "transformer"
     process_parallel = False  # torch uses every core itself; tag in one process
+    # Under torchrun every rank fits it (the Trainer runs DDP over the ranks' group).
+    data_parallel = True
     # The labeling functions whose votes are the rule hints, fixed at fit time (and saved).
     fitted_params = ("lf_names",)
 
@@ -157,7 +160,10 @@ class TransformerModel(Model):
         trainer.train(resume_from_checkpoint=True if resume else None)
         self._hf = trainer.model.to("cpu").eval()
         self.training_log = [r for r in trainer.state.log_history if "epoch" in r]
-        if work is not None and not self.keep_checkpoints:
+        # Under DDP every rank loads the best checkpoint at the end: none is removed before
+        # all have; then rank 0, which wrote them, removes them.
+        trainer.accelerator.wait_for_everyone()
+        if work is not None and not self.keep_checkpoints and trainer.is_world_process_zero():
             # Checkpoints are for resuming a crash; a finished run drops them.
             shutil.rmtree(work, ignore_errors=True)
         return self

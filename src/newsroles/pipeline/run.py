@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from omegaconf import OmegaConf
 
+from newsroles import ranks
 from newsroles.errors import NewsrolesError
 from newsroles.io import write_json
 from newsroles.pipeline import evaluate, gold, label, parse, prepare, train
@@ -92,19 +94,29 @@ log = logging.getLogger("newsroles.pipeline")
 
 def run_stages(cfg, target: str) -> dict[str, StageResult]:
     """Each stage from the cache when everything that made it is unchanged, else computed;
-    each logged as it starts and ends (on the console and in the run's cli.log)."""
+    each logged as it starts and ends (on the console and in the run's cli.log).
+
+    Under torchrun, rank 0 runs this and the other ranks `follow_stages`: before each stage
+    that all ranks compute (data-parallel training) rank 0 tells them its inputs."""
+    rank = ranks.current()
+    stages = plan(cfg, target)
+    together = rank.distributed and any(s.all_ranks(cfg) for s in stages)
+    if together:
+        ranks.join()
     cache = StageCache(cfg.paths.cache)
     results: dict[str, StageResult] = {}
-    for stage in plan(cfg, target):
+    for stage in stages:
         t0 = time.perf_counter()
         upstream = {r: results[r] for r in stage.reads if r in results}
         key, reads, files = stage_key_for(stage, cfg, {r: u.key for r, u in upstream.items()})
         entry = cache.get(stage.name, key, stage.outputs)
         cached = entry is not None
+        inputs = Inputs(cfg, {r: u.path for r, u in upstream.items()}, files, cache.root, key)
+        if together and stage.all_ranks(cfg):
+            ranks.share({"stage": stage.name, "inputs": replace(inputs, cfg=None),
+                         "cached": cached})
         if entry is None:
             log.info("%s: running (cache key %s)", stage.name, key[:12])
-            inputs = Inputs(cfg, {r: u.path for r, u in upstream.items()}, files,
-                            cache.root, key)
             entry = cache.put(stage.name, key, lambda tmp: stage.compute(inputs, tmp),
                               stage.outputs)
         seconds = time.perf_counter() - t0
@@ -112,6 +124,29 @@ def run_stages(cfg, target: str) -> dict[str, StageResult]:
                  seconds)
         results[stage.name] = StageResult(stage.name, key, entry, cached, seconds, reads)
     return results
+
+
+def follow_stages(cfg, target: str) -> list[str]:
+    """A non-zero rank's part of `run_stages`: the stages all ranks compute, on the inputs
+    rank 0 names, into a scratch folder that is dropped (rank 0 publishes the result).
+    Returns the stages it computed; nothing when rank 0 runs the task alone (a model
+    that is not trained data-parallel, a task without training, a cached model)."""
+    together = [s for s in plan(cfg, target) if s.all_ranks(cfg)]
+    if not together:
+        return []
+    ranks.join()
+    computed = []
+    for stage in together:
+        message = ranks.share()
+        if message["stage"] != stage.name:  # the same config on every rank plans the same
+            raise NewsrolesError(f"rank 0 computes {message['stage']}, this rank expected "
+                                 f"{stage.name}: are all ranks given the same overrides?")
+        if message["cached"]:
+            continue
+        with tempfile.TemporaryDirectory(prefix=f"newsroles-rank-{stage.name}-") as scratch:
+            stage.compute(replace(message["inputs"], cfg=cfg), Path(scratch))
+        computed.append(stage.name)
+    return computed
 
 
 def stage_entries(cfg, target: str) -> dict[str, Path]:

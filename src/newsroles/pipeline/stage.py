@@ -30,6 +30,10 @@ def _no_code(cfg) -> tuple[str, ...]:
     return ()
 
 
+def _rank_zero(cfg) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class Stage:
     name: str
@@ -56,6 +60,9 @@ class Stage:
     enabled: Callable[[object, str], bool] = _always
     # A small summary of a finished entry for fingerprints.json (orphaned gold spans).
     summary: Callable[[Path], dict] | None = None
+    # Whether, under torchrun, every rank computes it together (data-parallel training);
+    # otherwise rank 0 alone does, and the other ranks read nothing of it (ranks.py).
+    all_ranks: Callable[[object], bool] = _rank_zero
 
     @property
     def module(self) -> str:

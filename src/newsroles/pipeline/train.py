@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 from omegaconf import OmegaConf
 
-from newsroles import LABELS
+from newsroles import LABELS, ranks
 from newsroles.errors import NewsrolesError
 from newsroles.labelspace import fold_index
-from newsroles.models.base import build_model, fit_model, model_module
+from newsroles.models.base import build_model, fit_model, model_class, model_module
 from newsroles.pipeline import label
 from newsroles.pipeline.stage import Inputs, Stage
 from newsroles.pipeline.tables import sentence_table
@@ -71,6 +71,9 @@ def compute(inputs: Inputs, out: Path) -> None:
     model_cfg = OmegaConf.to_container(cfg.model, resolve=True, enum_to_str=True)
     train_cfg = OmegaConf.to_container(cfg.train, resolve=True, enum_to_str=True)
     model = build_model(model_cfg, seed=cfg.seed)
+    rank = ranks.current()
+    if rank.distributed and not data_parallel(cfg):
+        _refuse_torch_members(cfg)
     data_labels = list(cfg.data.labels)
     idx, y, w = training_rows(
         table, weak_labels, train_cfg["source"], train_cfg["weak_weight"],
@@ -88,6 +91,8 @@ def compute(inputs: Inputs, out: Path) -> None:
     fit_model(model, table.iloc[idx].reset_index(drop=True), y, sample_weight=w,
               labels=data_labels,
               eval_set=(table[dev].reset_index(drop=True), table.loc[dev, "gold_label"].tolist()))
+    if not rank.main:
+        return  # the other ranks of a data-parallel job only train: rank 0 finishes the model
     if train_cfg["calibration"] != "none" and dev.any():
         # Gold dev, never test; no predicted label changes.
         model.calibrate(table[dev].reset_index(drop=True), table.loc[dev, "gold_label"].tolist(),
@@ -103,6 +108,9 @@ def compute(inputs: Inputs, out: Path) -> None:
     counts = {lab: int((y == lab).sum()) for lab in data_labels}
     info = {"source": train_cfg["source"], "n": int(len(idx)), "label_counts": counts,
             "temperature": model.temperature}
+    if rank.distributed and data_parallel(cfg):
+        # N processes of model.batch_size each: a different result from one process.
+        info["world_size"] = rank.world_size
     if model.decision_weights is not None:
         info["decision_weights"] = dict(zip(model.labels, model.decision_weights))
     if getattr(model, "training_log", None):
@@ -113,11 +121,32 @@ def compute(inputs: Inputs, out: Path) -> None:
 def environment(cfg) -> dict:
     """The pretrained encoder's files (by name and size) when the model starts from one:
     a local folder or an upgraded weights package changes the result. An ensemble: its
-    members' manifests (every file's hash), so a retrained member retrains it."""
+    members' manifests (every file's hash), so a retrained member retrains it. A model
+    trained data-parallel over several processes: their number (the batch it sees is that
+    many times model.batch_size); one process adds nothing, so its key is a plain run's."""
     if cfg.model.get("name") == "ensemble":  # saved members: their manifests; trained: theirs
         return {"members": [_manifest_digest(m) if isinstance(m, str) else _encoder(m)
                             for m in cfg.model.members]}
+    world_size = ranks.current().world_size
+    if world_size > 1 and data_parallel(cfg):
+        return {**_encoder(cfg.model), "world_size": world_size}
     return _encoder(cfg.model)
+
+
+def data_parallel(cfg) -> bool:
+    """Whether the model trains over every rank of a torchrun job (its class says so: the
+    transformer, through Hugging Face's Trainer); other models train on rank 0 alone."""
+    return bool(getattr(model_class(str(cfg.model.name)), "data_parallel", False))
+
+
+def _refuse_torch_members(cfg) -> None:
+    """An ensemble trained on rank 0 alone cannot fine-tune a transformer member: its
+    Trainer would wait for the other ranks, which do not train."""
+    members = cfg.model.get("members") or []
+    if any(not isinstance(m, str) and m.get("name") == "transformer" for m in members):
+        raise NewsrolesError("model=ensemble fine-tunes its transformer members in one "
+                             "process: run it without torchrun, or train the member "
+                             "alone under torchrun and give the ensemble its run directory")
 
 
 def _encoder(model_cfg) -> dict:
@@ -162,6 +191,7 @@ STAGE = Stage(
     code=lambda cfg: (model_module(cfg.model.name),),
     environment=environment,
     enabled=enabled,
+    all_ranks=data_parallel,
     libraries=("numpy", "scipy", "scikit-learn", "pandas", "datasets", "pyarrow", "torch",
                "transformers", "accelerate", "snorkel"),
 )
