@@ -59,14 +59,15 @@ def main(argv: list[str]) -> None:
     from newsroles.partitions import check_shards, expand_inputs
 
     check_shards(args.shards, args.shard_index)
-    inputs = expand_inputs(args.inputs, stdin=True)  # globs, Parquet dataset folders
-
     from newsroles.documents import read_documents
     from newsroles.output import check_output, encoder_for, fixed_fields, write_batches
     from newsroles.tagger import Tagger
 
-    check_output(args.output, fmt, inputs)
+    # The model first (what the command names first; loading it is quick, spaCy waits for
+    # the first parse), then the inputs (globs, Parquet dataset folders) and -o.
     tagger = Tagger.load(args.model, sources=not args.no_sources, runtime=args.runtime)
+    inputs = expand_inputs(args.inputs, stdin=True)
+    check_output(args.output, fmt, inputs)
     docs = read_documents(inputs, args.id_column, args.text_column, args.sentences_column)
     if args.shards is not None:
         from newsroles.partitions import shard
