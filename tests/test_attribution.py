@@ -534,3 +534,14 @@ def test_a_pronoun_tag_after_a_named_speaker_leaves_the_quotation_to_that_name()
                      ("“Not once,” Tom Reed told reporters.", "quote")])
     add_sources(recs)
     assert (recs[0]["source"]["text"], recs[0]["source"]["via"]) == ("Tom Reed", "next_sentence")
+
+
+def test_a_document_saying_something_in_the_present_is_the_main_verbs_source():
+    """ "The audit includes ..." (PolNeAR marks the document); "The letters went astray"
+    tells what befell them, no source."""
+    recs = _records([("The new harbour audit includes four unpaid contracts.", "attribution"),
+                     ("The letters went astray in May.", "attribution")])
+    add_sources(recs)
+    assert recs[0]["source"]["text"] == "The new harbour audit"
+    assert recs[0]["source"]["via"] == "main_verb" and recs[0]["source"]["type"] == "document"
+    assert recs[1]["source"] is None

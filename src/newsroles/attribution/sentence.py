@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from newsroles.attribution.cues import PHRASAL_PREPOSITIONS as _PHRASAL_PREPOSITIONS
 from newsroles.attribution.cues import cue_span, is_cue_verb
-from newsroles.attribution.kinds import holds_views, is_capitals, is_name
+from newsroles.attribution.kinds import DOCUMENT, holds_views, is_capitals, is_name, source_kind
 from newsroles.attribution.phrase import noun_phrase, past_dateline, span_of, trim
 from newsroles.attribution.quotes import inside
 
@@ -242,7 +242,13 @@ def _main_verb(doc, quotes) -> dict | None:
         return None
     found = _subject_source(doc, subj, cue_span(doc, root), quotes)
     holder = found.get("antecedent") or (found["head"], found["tokens"])
-    return found if holds_views(*holder) else None
+    return found if holds_views(*holder) or _document_finding(root, holder) else None
+
+
+def _document_finding(verb, holder) -> bool:
+    """ "The report includes ...", "the ad features ...": a document's subject with a verb
+    in the present tense (what it says, not what befell it: "the letters went astray")."""
+    return verb.tag_ in ("VBZ", "VBP") and source_kind(*holder) == DOCUMENT
 
 
 # Adjectives of a held view after "be": "X is confident that ...", "X was not sure".
