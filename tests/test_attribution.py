@@ -545,3 +545,14 @@ def test_a_document_saying_something_in_the_present_is_the_main_verbs_source():
     assert recs[0]["source"]["text"] == "The new harbour audit"
     assert recs[0]["source"]["via"] == "main_verb" and recs[0]["source"]["type"] == "document"
     assert recs[1]["source"] is None
+
+
+def test_an_adjective_with_the_object_of_a_view_is_a_stance():
+    """ "X is tired of ...": a view held by X; "The road is close to ..." holds none."""
+    recs = _records([("The harbour workers are tired of the delays.", "attribution"),
+                     ("The new road is close to the river.", "attribution")])
+    add_sources(recs)
+    got = recs[0]
+    assert (got["source"]["text"], got["cue"]["text"], got["source"]["via"]) == (
+        "The harbour workers", "are tired of", "stance_adjective")
+    assert recs[1]["source"] is None

@@ -259,16 +259,28 @@ supportive happy unhappy pleased disappointed frustrated angry upset furious pro
 satisfied dissatisfied unconvinced wary""".split())
 
 
+# Prepositions after an adjective that give what a view is held on: "tired of", "bent on".
+_VIEW_PREPOSITIONS = frozenset("of about on with to".split())
+
+
+def _takes_an_object_of_view(adjective) -> bool:
+    """ "X is tired of ...", "X is bent on ...", "X is open to ...": any adjective with a
+    preposition straight after it holds a view of that object."""
+    return any(c.dep_ == "prep" and c.i == adjective.i + 1 and c.lower_ in _VIEW_PREPOSITIONS
+               for c in adjective.children)
+
+
 def _stance_adjective(doc, quotes) -> dict | None:
-    """ "X is confident that ...", "X wasn't optimistic about ...": a view held, told by
-    an adjective after "be"."""
+    """ "X is confident that ...", "X wasn't optimistic about ...", "X is tired of ...": a
+    view held, told by an adjective after "be"."""
     from newsroles.labeling.parse import lemma
 
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None or lemma(root) != "be" or inside(root.idx, quotes):
         return None
     adjective = next((c for c in root.children if c.dep_ == "acomp"
-                      and c.lower_ in STANCE_ADJECTIVES), None)
+                      and (c.lower_ in STANCE_ADJECTIVES or _takes_an_object_of_view(c))),
+                     None)
     subj = _subject(root)
     if adjective is None or subj is None or inside(subj.idx, quotes) \
             or subj.lower_ in _NOT_HOLDERS:
@@ -277,7 +289,10 @@ def _stance_adjective(doc, quotes) -> dict | None:
     after = next((c for c in adjective.children if c.i == adjective.i + 1
                   and c.dep_ == "prep" and c.lower_ in ("about", "of")), None)
     last = after or adjective
-    return _subject_source(doc, subj, (start, last.idx + len(last.text)), quotes)
+    found = _subject_source(doc, subj, (start, last.idx + len(last.text)), quotes)
+    holder = found.get("antecedent") or (found["head"], found["tokens"])
+    # "The road is close to the river": past the stance words, only a holder of views.
+    return found if adjective.lower_ in STANCE_ADJECTIVES or holds_views(*holder) else None
 
 
 _HEADLINE_AUX = frozenset("""will won't won’t wo n't n’t is isn't isn’t does doesn't doesn’t
