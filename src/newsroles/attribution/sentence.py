@@ -122,7 +122,8 @@ def _verb_cue(doc, quotes) -> dict | None:
                   and not inside(t.idx, quotes)]
     if not candidates:
         return None
-    verb = min(candidates, key=lambda t: (_dummy_subject(t), _depth(t), t.i))
+    verb = candidates[0] if len(candidates) == 1 else \
+        min(candidates, key=lambda t: (_dummy_subject(t), _depth(t), t.i))
     cue = _with_governor(doc, verb, cue_span(doc, verb))
     subj = _subject(verb)
     if subj is None or inside(subj.idx, quotes):
