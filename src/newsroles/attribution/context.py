@@ -10,7 +10,8 @@ rules that finds one, recorded in `source.via`:
     quotation       another sentence of the same quotation: where it began, else where it
                     closes ("“... . ... ,” she said.")
     next_sentence   the next sentence's reporting tag, when that sentence opens with a
-                    quotation ("“A.” “B,” she said.")
+                    quotation ("“A.” “B,” she said."); not a pronoun's when the sentence
+                    before names a speaker (last_speaker then: "“A,” Roe said. “B.”")
     introduction    a sentence ending in a colon that names a speaker ("X said:"), or
                     opening with a transcript's speaker label ("X: ..."), for the
                     sentences after it
@@ -239,14 +240,23 @@ def _later_in_paragraph(sents: list[_Sentence], i: int):
     return None
 
 
+def _pronoun_after_speaker(before: _Sentence | None, after: _Sentence) -> bool:
+    """ "“A,” Roe said. “B.” “C,” she added.": the next tag's pronoun is most likely the
+    speaker just named, so B stays the previous sentence's (last_speaker), by that name."""
+    head = after.found["head"]
+    return head is not None and head.pos_ == "PRON" and before is not None \
+        and before.reported and before.source is not None
+
+
 def _from_neighbours(sents: list[_Sentence], i: int):
     """The rules after `quotation`, in order, for sentence i."""
     s = sents[i]
     after = sents[i + 1] if i + 1 < len(sents) else None
-    if after is not None and after.reported and after.opens_quote and after.source is not None \
-            and _own(after) and s.opens_quote and not s.open_end:
-        return _carried(after, "next_sentence")
     before = sents[i - 1] if i else None
+    if after is not None and after.reported and after.opens_quote and after.source is not None \
+            and _own(after) and s.opens_quote and not s.open_end \
+            and not _pronoun_after_speaker(before, after):
+        return _carried(after, "next_sentence")
     if before is not None and before.reported and before.source is not None and \
             (before.introduces or before.source["via"] == "introduction"):
         return _carried(before, "introduction")

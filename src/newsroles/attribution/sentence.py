@@ -1,21 +1,24 @@
 """Who said it within one parsed sentence: the cue and the source.
 
-The cue is a cue verb (cues.py) outside the quotation marks, the one nearest the root;
-the source is its subject (or the agent of a passive), as a whole noun phrase (phrase.py).
+The cue is a cue verb (cues.py) outside the quotation marks, the one nearest the root
+(one whose subject names no one, "it", "that", last); the source is its subject (or the
+agent of a passive; a passive with no agent, "X is expected to", names none), as a whole
+noun phrase (phrase.py). "According to X" before the cue verb, or after one that is not
+the main verb, frames the sentence: X is the source.
 A relative pronoun ("X, who said ...") is the source, as PolNeAR marks it, the noun it
 hangs on its antecedent, except where that noun is the main clause's subject; a
 transcript's speaker label ("TAPPER: ...") comes first, then a title-case headline's words
 before its verb ("Mayor Roe Slams Plan"). Where no verb names anyone, the non-verb cues
 follow: "according to X", "in a statement from X", a colon after a name ("Roe: ..."), an
 adjective of a held view ("X is confident ..."), "in the latest poll", and last the main
-verb's subject when it can hold a view (kinds.py). Offsets are into the sentence.
+verb's subject when it can hold a view (kinds.py) and the verb is no "won", "seemed". Offsets are into the sentence.
 """
 
 from __future__ import annotations
 
 from newsroles.attribution.cues import PHRASAL_PREPOSITIONS as _PHRASAL_PREPOSITIONS
 from newsroles.attribution.cues import cue_span, is_cue_verb
-from newsroles.attribution.kinds import holds_views, is_capitals, is_name
+from newsroles.attribution.kinds import DOCUMENT, holds_views, is_capitals, is_name, source_kind
 from newsroles.attribution.phrase import noun_phrase, past_dateline, span_of, trim
 from newsroles.attribution.quotes import inside
 
@@ -101,18 +104,32 @@ def _with_governor(doc, verb, cue):
     return cue_span(doc, head)[0], cue[1]
 
 
+# Subjects that name no one: a dummy, or a relative pronoun or demonstrative standing for
+# a thing ("a letter that alleged", "what he said shows").
+_DUMMY_SUBJECTS = frozenset("it that which what this there".split())
+
+
+def _dummy_subject(verb) -> bool:
+    """Whether the cue verb's subject names no one ("It is said ...", "a plan that
+    claims ..."): another cue verb of the sentence with a real subject is preferred."""
+    subj = _subject(verb)
+    return subj is not None and subj.lower_ in _DUMMY_SUBJECTS
+
+
 def _verb_cue(doc, quotes) -> dict | None:
 
     candidates = [t for t in doc if t.pos_ in ("VERB", "AUX") and is_cue_verb(t)
                   and not inside(t.idx, quotes)]
     if not candidates:
         return None
-    verb = min(candidates, key=lambda t: (_depth(t), t.i))
+    verb = candidates[0] if len(candidates) == 1 else \
+        min(candidates, key=lambda t: (_dummy_subject(t), _depth(t), t.i))
     cue = _with_governor(doc, verb, cue_span(doc, verb))
     subj = _subject(verb)
     if subj is None or inside(subj.idx, quotes):
         return _tag_words(doc, verb, cue, quotes)
     found = _subject_source(doc, subj, cue, quotes)
+    found["verb"] = verb
     found["passive"] = subj.dep_ == "nsubjpass"  # "X is believed ...": X is no speaker
     return found
 
@@ -206,23 +223,33 @@ def _in_a_poll(doc, quotes) -> dict | None:
 # Subjects that do not hold a view: dummies, and the first and second person (a speaker's
 # own words, quoted without marks).
 _NOT_HOLDERS = frozenset("it there this that i we you me us".split())
+# Main verbs of what befalls or seems, not of a view held: "X won ...", "X seemed ...".
+_NOT_VIEW_VERBS = frozenset("be seem appear remain win receive earn face".split())
 
 
 def _main_verb(doc, quotes) -> dict | None:
     """The main verb and its subject, for a sentence already judged reported whose cue is
     no reporting verb ("X wants ...", "X endorsed Y"), when the subject can hold a view
-    (not "the poll", "his victory")."""
+    (not "the poll", "his victory") and the verb is none of what befalls or seems ("X
+    won", "X seemed")."""
     from newsroles.labeling.parse import lemma
 
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    if root is None or root.pos_ != "VERB" or inside(root.idx, quotes) or lemma(root) == "be":
+    if root is None or root.pos_ != "VERB" or inside(root.idx, quotes) \
+            or lemma(root) in _NOT_VIEW_VERBS:
         return None
     subj = _subject(root)
     if subj is None or inside(subj.idx, quotes) or subj.lower_ in _NOT_HOLDERS:
         return None
     found = _subject_source(doc, subj, cue_span(doc, root), quotes)
     holder = found.get("antecedent") or (found["head"], found["tokens"])
-    return found if holds_views(*holder) else None
+    return found if holds_views(*holder) or _document_finding(root, holder) else None
+
+
+def _document_finding(verb, holder) -> bool:
+    """ "The report includes ...", "the ad features ...": a document's subject with a verb
+    in the present tense (what it says, not what befell it: "the letters went astray")."""
+    return verb.tag_ in ("VBZ", "VBP") and source_kind(*holder) == DOCUMENT
 
 
 # Adjectives of a held view after "be": "X is confident that ...", "X was not sure".
@@ -233,16 +260,28 @@ supportive happy unhappy pleased disappointed frustrated angry upset furious pro
 satisfied dissatisfied unconvinced wary""".split())
 
 
+# Prepositions after an adjective that give what a view is held on: "tired of", "bent on".
+_VIEW_PREPOSITIONS = frozenset("of about on with to".split())
+
+
+def _takes_an_object_of_view(adjective) -> bool:
+    """ "X is tired of ...", "X is bent on ...", "X is open to ...": any adjective with a
+    preposition straight after it holds a view of that object."""
+    return any(c.dep_ == "prep" and c.i == adjective.i + 1 and c.lower_ in _VIEW_PREPOSITIONS
+               for c in adjective.children)
+
+
 def _stance_adjective(doc, quotes) -> dict | None:
-    """ "X is confident that ...", "X wasn't optimistic about ...": a view held, told by
-    an adjective after "be"."""
+    """ "X is confident that ...", "X wasn't optimistic about ...", "X is tired of ...": a
+    view held, told by an adjective after "be"."""
     from newsroles.labeling.parse import lemma
 
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None or lemma(root) != "be" or inside(root.idx, quotes):
         return None
     adjective = next((c for c in root.children if c.dep_ == "acomp"
-                      and c.lower_ in STANCE_ADJECTIVES), None)
+                      and (c.lower_ in STANCE_ADJECTIVES or _takes_an_object_of_view(c))),
+                     None)
     subj = _subject(root)
     if adjective is None or subj is None or inside(subj.idx, quotes) \
             or subj.lower_ in _NOT_HOLDERS:
@@ -251,7 +290,10 @@ def _stance_adjective(doc, quotes) -> dict | None:
     after = next((c for c in adjective.children if c.i == adjective.i + 1
                   and c.dep_ == "prep" and c.lower_ in ("about", "of")), None)
     last = after or adjective
-    return _subject_source(doc, subj, (start, last.idx + len(last.text)), quotes)
+    found = _subject_source(doc, subj, (start, last.idx + len(last.text)), quotes)
+    holder = found.get("antecedent") or (found["head"], found["tokens"])
+    # "The road is close to the river": past the stance words, only a holder of views.
+    return found if adjective.lower_ in STANCE_ADJECTIVES or holds_views(*holder) else None
 
 
 _HEADLINE_AUX = frozenset("""will won't won’t wo n't n’t is isn't isn’t does doesn't doesn’t
@@ -306,6 +348,30 @@ SENTENCE_RULES = frozenset(["verb", "headline",
                             *(rule.__name__.strip("_") for rule in _NON_VERB_CUES)])
 
 
+def _framing_according_to(doc, quotes, by_verb) -> dict | None:
+    """ "According to X, Roe told Y ...", "Sales rose, with buyers saying ..., according
+    to X": "according to" frames the whole sentence, the cue verb's clause being what X
+    reports; except after a main verb that reports ("Roe said ..., according to X": Roe
+    stays the source, X only the channel)."""
+    framed = _according_to(doc, quotes)
+    if framed is None or framed["source"] is None:
+        return None
+    if by_verb is not None and by_verb["source"] is not None \
+            and by_verb["cue"][0] < framed["cue"][0] and by_verb["verb"].dep_ == "ROOT":
+        return None
+    return {**framed, "rule": "according_to"}
+
+
+def _passive_without_agent(doc, quotes, by_verb) -> dict:
+    """ "X is expected to win", "X was considered ...": a passive cue verb with no "by"
+    names who expects or considers nowhere, and its subject is no speaker (PolNeAR marks
+    it rarely); "in a statement from Y" names one; else no source, the cue kept."""
+    named = _in_a_statement(doc, quotes)
+    if named is not None and named["source"] is not None:
+        return {**named, "rule": "according_to"}
+    return {"cue": by_verb["cue"], "source": None, "head": None, "tokens": []}
+
+
 def extract_one(doc, quotes: list[tuple[int, int]], continued: bool = False) -> dict:
     """Source and cue of one parsed sentence, offsets relative to it: {"cue", "source"}
     as (start, end) or None, and the source's head token and tokens. `continued`: the
@@ -317,14 +383,14 @@ def extract_one(doc, quotes: list[tuple[int, int]], continued: bool = False) -> 
     if headline is not None:
         return {**headline, "rule": "headline"}
     by_verb = _verb_cue(doc, quotes)
+    framed = _framing_according_to(doc, quotes, by_verb)
+    if framed is not None:
+        return framed
     if by_verb is not None and by_verb["source"] is not None:
         by_verb["rule"] = "verb"
         if not by_verb.get("passive"):
             return by_verb
-        # "X is believed to ..., according to Y": Y says it.
-        named = next((f for f in (_according_to(doc, quotes), _in_a_statement(doc, quotes))
-                      if f is not None and f["source"] is not None), None)
-        return {**named, "rule": "according_to"} if named else by_verb
+        return _passive_without_agent(doc, quotes, by_verb)
     rules = _NON_VERB_CUES[:-1] if continued else _NON_VERB_CUES
     for rule in rules:
         found = rule(doc, quotes)
