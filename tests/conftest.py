@@ -63,6 +63,17 @@ def run_in_process(runs: Path, extra: list[str] = (), task: str = "run") -> Path
     return run_dir
 
 
+def given_records(texts_labels, doc_id="d") -> list[dict]:
+    """One document's records, as the tagger hands them to who-said-it (add_sources), from
+    (text, label) pairs of sentences given already split."""
+    from newsroles.sentences import split_sentences_given
+
+    sents = split_sentences_given(doc_id, [t for t, _ in texts_labels])
+    return [{"doc_id": doc_id, "sent_idx": i, "text": t, "label": lab, "start": -1,
+             "quote_open_start": s.quote_open_start, "quote_open_end": s.quote_open_end}
+            for i, ((t, lab), s) in enumerate(zip(texts_labels, sents))]
+
+
 def cli(*args: str, stdin: str | None = None, cwd: Path = ROOT,
         env_extra: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(

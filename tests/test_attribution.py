@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import given_records
 
 from newsroles.attribution import add_sources, quote_spans
 from newsroles.sentences import split_article
@@ -28,15 +29,6 @@ SEED_GOLD = [
 ]
 
 
-def _records(texts_labels, doc_id="d"):
-    from newsroles.sentences import split_sentences_given
-
-    sents = split_sentences_given(doc_id, [t for t, _ in texts_labels])
-    return [{"doc_id": doc_id, "sent_idx": i, "text": t, "label": lab, "start": -1,
-             "quote_open_start": s.quote_open_start, "quote_open_end": s.quote_open_end}
-            for i, ((t, lab), s) in enumerate(zip(texts_labels, sents))]
-
-
 def test_quote_spans_include_marks_and_open_ends():
     assert quote_spans("He said “yes” and “no”.") == [(8, 13), (18, 22)]
     assert quote_spans("we will.” She left.", open_at_start=True) == [(0, 9)]
@@ -44,7 +36,7 @@ def test_quote_spans_include_marks_and_open_ends():
 
 
 def test_sources_cues_and_a_quotation_over_two_sentences():
-    recs = _records([
+    recs = given_records([
         ("The Harbour Gazette reports that the ferry crew skipped the drill.", "attribution"),
         ("A second fire killed a man, according to firefighters.", "attribution"),
         ("“It was a disaster,” said the mayor on Monday. “And it will not", "quote"),
@@ -183,7 +175,7 @@ def test_pronouns_and_descriptions_resolve_to_the_named_speaker(tagged):
 
 
 def test_a_pronoun_takes_a_speaker_of_its_gender_and_nothing_without_one():
-    recs = _records([
+    recs = given_records([
         ("Mr. Ito said the port would reopen.", "attribution"),
         ("Ms. Diaz said the ships were waiting.", "attribution"),
         ("He said the crews were ready.", "attribution"),
@@ -192,7 +184,7 @@ def test_a_pronoun_takes_a_speaker_of_its_gender_and_nothing_without_one():
     add_sources(recs)
     assert recs[2]["source"]["resolved"]["text"] == "Mr. Ito"
     assert recs[3]["source"]["resolved"]["text"] == "Ms. Diaz"
-    lone = _records([("He said the crews were ready.", "attribution")])
+    lone = given_records([("He said the crews were ready.", "attribution")])
     add_sources(lone)
     assert lone[0]["source"]["text"] == "He" and "resolved" not in lone[0]["source"]
 
@@ -232,7 +224,7 @@ def test_a_pronoun_takes_a_speaker_of_its_gender_and_nothing_without_one():
      "Rep. Jim Clyburn (D-S.C.)", "said", "verb"),
 ])
 def test_non_verb_cues_and_whole_noun_phrases(text, label, source, cue, via):
-    recs = _records([(text, label)])
+    recs = given_records([(text, label)])
     add_sources(recs)
     got = recs[0]["source"]
     assert (got["text"], recs[0]["cue"]["text"], got["via"]) == (source, cue, via)
@@ -241,7 +233,7 @@ def test_non_verb_cues_and_whole_noun_phrases(text, label, source, cue, via):
 def test_no_view_holder_no_source():
     """A main verb that is no reporting verb names a source only if its subject can hold a
     view: "the poll" cannot."""
-    recs = _records([("The poll showed a tight race.", "attribution"),
+    recs = given_records([("The poll showed a tight race.", "attribution"),
                      ("The new road opened in May.", "attribution")])
     add_sources(recs)
     assert recs[0]["source"]["text"] == "The poll"  # "show" reports: a document's finding
@@ -263,7 +255,7 @@ def test_no_view_holder_no_source():
     ("Seth Roe, a scientist at Texas Tech University, said the data were sound.", "person"),
 ])
 def test_source_types(text, kind):
-    recs = _records([(text, "attribution")])
+    recs = given_records([(text, "attribution")])
     add_sources(recs)
     assert recs[0]["source"]["type"] == kind, recs[0]["source"]
 
@@ -271,13 +263,13 @@ def test_source_types(text, kind):
 def test_two_apostrophes_are_quotation_marks():
     """ASCII newswire quotes: '' opens and closes, by which way it faces."""
     assert quote_spans("''We will win,'' he said.") == [(0, 16)]
-    recs = _records([("''We will win.", "quote"), ("We always do,'' Mr. Abe said.", "quote")])
+    recs = given_records([("''We will win.", "quote"), ("We always do,'' Mr. Abe said.", "quote")])
     add_sources(recs)
     assert recs[0]["source"]["text"] == "Mr. Abe" and recs[0]["source"]["via"] == "quotation"
 
 
 def test_a_transcript_label_names_its_turn():
-    recs = _records([("REED: We asked twice.", "quote"), ("The letters went astray.", "quote"),
+    recs = given_records([("REED: We asked twice.", "quote"), ("The letters went astray.", "quote"),
                      ("LOPEZ: That is not so.", "quote")])
     add_sources(recs)
     assert [(r["source"]["text"], r["source"]["via"]) for r in recs] == [
@@ -285,7 +277,7 @@ def test_a_transcript_label_names_its_turn():
 
 
 def test_a_colon_introduces_the_sentences_after_it_and_a_fresh_quotation_keeps_its_speaker():
-    recs = _records([
+    recs = given_records([
         ("The minister said:", "attribution"),
         ("Taxes will fall next year.", "attribution"),
         ("Spending will not.", "attribution"),
@@ -358,7 +350,7 @@ def test_the_polnear_benchmark_scores_a_tiny_invented_corpus(tmp_path):
 
 def test_resolution_looks_eight_sentences_back_and_not_for_things():
     filler = [("The river rose.", "background")] * 8
-    recs = _records([("Mr. Ito said the port would reopen.", "attribution"), *filler,
+    recs = given_records([("Mr. Ito said the port would reopen.", "attribution"), *filler,
                      ("He said the crews were ready.", "attribution"),
                      ("A report by the Port Trust says the docks are safe.", "attribution"),
                      ("The report says the cranes are old.", "attribution")])
@@ -373,7 +365,7 @@ def test_resolution_looks_eight_sentences_back_and_not_for_things():
 def test_a_relative_pronoun_is_the_source_and_resolves_to_its_noun():
     """PolNeAR marks "who" as the source of "X, who said ..."; the noun it hangs on is
     source.resolved. The subject of the main clause stays the source itself."""
-    recs = _records([("Voters backed the mayor, who said the road was closed.", "attribution"),
+    recs = given_records([("Voters backed the mayor, who said the road was closed.", "attribution"),
                      ("The mayor, who said the road was closed, left early.", "attribution")])
     add_sources(recs)
     first, second = recs[0]["source"], recs[1]["source"]
@@ -387,7 +379,7 @@ def test_a_relative_pronoun_is_the_source_and_resolves_to_its_noun():
 def test_a_sentence_cut_after_a_name_gives_both_halves_its_source():
     """The splitter cuts "Sen. Jane Roe (D-Ore.) said ..." at the period of "Ore.": the
     name closing the first half is the source of both, the second half's verb the cue."""
-    recs = _records([("Sen. Jane Roe (D-Ore.)", "attribution"),
+    recs = given_records([("Sen. Jane Roe (D-Ore.)", "attribution"),
                      ("said on Monday that the bill would pass.", "attribution"),
                      ("At the rally, Rep. Tom Reed (R-Ohio)", "attribution"),
                      ("also had strong views on trade.", "attribution"),
@@ -415,7 +407,7 @@ def test_a_sentence_cut_after_a_name_gives_both_halves_its_source():
     ("Crowds cheered the mayor.", "Crowds", "cheered", "main_verb"),
 ])
 def test_more_cue_verbs_and_holders(text, source, cue, via):
-    recs = _records([(text, "attribution")])
+    recs = given_records([(text, "attribution")])
     add_sources(recs)
     got = recs[0]["source"]
     assert (got["text"], recs[0]["cue"]["text"], got["via"]) == (source, cue, via)
@@ -441,7 +433,7 @@ def test_a_capitalised_noun_is_a_name_that_holds_a_view():
     ("Jane Roe, 67, of Exeter, said the vote was fair.", "Jane Roe"),  # where from: cut
 ])
 def test_an_age_stays_in_the_phrase_unless_where_the_person_is_from_follows(text, source):
-    recs = _records([(text, "attribution")])
+    recs = given_records([(text, "attribution")])
     add_sources(recs)
     assert recs[0]["source"]["text"] == source
 
@@ -449,7 +441,7 @@ def test_an_age_stays_in_the_phrase_unless_where_the_person_is_from_follows(text
 def test_a_title_case_headline_names_the_words_before_its_verb():
     """In title case the parser reads verbs as names; the first cue verb by its form
     after a short run of capitalised words is the cue, the run the source."""
-    recs = _records([("Council Slams Harbour Plan Over Costs.", "attribution"),
+    recs = given_records([("Council Slams Harbour Plan Over Costs.", "attribution"),
                      ("Harbour Board Won't Endorse Bridge Plan.", "attribution"),
                      ("Harbour board won't endorse the plan, the mayor said.", "attribution")])
     add_sources(recs)
@@ -460,7 +452,7 @@ def test_a_title_case_headline_names_the_words_before_its_verb():
 
 
 def test_a_cue_after_to_takes_the_verb_that_governs_it():
-    recs = _records([("The mayor went on to say the bridge was safe.", "attribution"),
+    recs = given_records([("The mayor went on to say the bridge was safe.", "attribution"),
                      ("The coach was quick to add that the team was tired.", "attribution")])
     add_sources(recs)
     assert [r["cue"]["text"] for r in recs] == ["went on to say", "was quick to add"]
@@ -468,7 +460,7 @@ def test_a_cue_after_to_takes_the_verb_that_governs_it():
 
 
 def test_a_poll_the_sentence_reports_is_its_source():
-    recs = _records([("In the latest Harbour Gazette poll, Roe led Reed by ten points.",
+    recs = given_records([("In the latest Harbour Gazette poll, Roe led Reed by ten points.",
                       "attribution"), ("Reed stays ahead of Roe in a new survey.", "attribution")])
     add_sources(recs)
     assert [(r["source"]["text"], r["cue"]["text"], r["source"]["via"]) for r in recs] == [
@@ -479,7 +471,7 @@ def test_a_poll_the_sentence_reports_is_its_source():
 # --- issue 18, overlap: rules read off PolNeAR train's misses (invented sentences) ---------
 
 def _one(text, label="attribution"):
-    recs = _records([(text, label)])
+    recs = given_records([(text, label)])
     add_sources(recs)
     return recs[0]
 
@@ -515,7 +507,7 @@ def test_a_cue_verb_with_a_real_subject_is_preferred_to_one_with_a_dummy():
 
 
 def test_main_verb_of_what_befalls_or_seems_names_no_source():
-    recs = _records([("Roe won the harbour seat by ten votes.", "attribution"),
+    recs = given_records([("Roe won the harbour seat by ten votes.", "attribution"),
                      ("Reed seemed unmoved by the vote.", "attribution"),
                      ("Reed wants a second vote.", "attribution")])
     add_sources(recs)
@@ -525,12 +517,12 @@ def test_main_verb_of_what_befalls_or_seems_names_no_source():
 def test_a_pronoun_tag_after_a_named_speaker_leaves_the_quotation_to_that_name():
     """ "“A,” Roe said. “B.” “C,” she added.": B is Roe's (last_speaker), not "she"'s; a
     named tag still gives its name to the sentence before it (next_sentence)."""
-    recs = _records([("“The bridge is closed,” Roe said.", "quote"),
+    recs = given_records([("“The bridge is closed,” Roe said.", "quote"),
                      ("“It will stay closed.”", "quote"),
                      ("“We have no money,” she added.", "quote")])
     add_sources(recs)
     assert (recs[1]["source"]["text"], recs[1]["source"]["via"]) == ("Roe", "last_speaker")
-    recs = _records([("“We were never asked.”", "quote"),
+    recs = given_records([("“We were never asked.”", "quote"),
                      ("“Not once,” Tom Reed told reporters.", "quote")])
     add_sources(recs)
     assert (recs[0]["source"]["text"], recs[0]["source"]["via"]) == ("Tom Reed", "next_sentence")
@@ -539,7 +531,7 @@ def test_a_pronoun_tag_after_a_named_speaker_leaves_the_quotation_to_that_name()
 def test_a_document_saying_something_in_the_present_is_the_main_verbs_source():
     """ "The audit includes ..." (PolNeAR marks the document); "The letters went astray"
     tells what befell them, no source."""
-    recs = _records([("The new harbour audit includes four unpaid contracts.", "attribution"),
+    recs = given_records([("The new harbour audit includes four unpaid contracts.", "attribution"),
                      ("The letters went astray in May.", "attribution")])
     add_sources(recs)
     assert recs[0]["source"]["text"] == "The new harbour audit"
@@ -549,7 +541,7 @@ def test_a_document_saying_something_in_the_present_is_the_main_verbs_source():
 
 def test_an_adjective_with_the_object_of_a_view_is_a_stance():
     """ "X is tired of ...": a view held by X; "The road is close to ..." holds none."""
-    recs = _records([("The harbour workers are tired of the delays.", "attribution"),
+    recs = given_records([("The harbour workers are tired of the delays.", "attribution"),
                      ("The new road is close to the river.", "attribution")])
     add_sources(recs)
     got = recs[0]

@@ -5,6 +5,7 @@ are no source. Invented articles only."""
 from __future__ import annotations
 
 import pytest
+from conftest import given_records
 
 from newsroles.attribution import add_sources
 from newsroles.attribution.resolve import is_junk_source
@@ -129,17 +130,8 @@ def test_question_and_answer_labels():
             assert row["source"]["text"] != "Q"
 
 
-def _records(texts_labels, doc_id="d"):
-    from newsroles.sentences import split_sentences_given
-
-    sents = split_sentences_given(doc_id, [t for t, _ in texts_labels])
-    return [{"doc_id": doc_id, "sent_idx": i, "text": t, "label": lab, "start": -1,
-             "quote_open_start": s.quote_open_start, "quote_open_end": s.quote_open_end}
-            for i, ((t, lab), s) in enumerate(zip(texts_labels, sents))]
-
-
 def test_first_person_in_a_quotation_is_its_speaker():
-    recs = _records([
+    recs = given_records([
         ("“I was there,” Smith said.", "quote"),
         ("The mayor, Ana Ruiz, told reporters:", "attribution"),
         ("I think the water will rise again.", "quote"),
@@ -154,7 +146,7 @@ def test_first_person_in_a_quotation_is_its_speaker():
 
 
 def test_we_is_the_speakers_organisation_where_it_is_named():
-    recs = _records([
+    recs = given_records([
         ("Jeff Rathke, a spokesman for the State Department, said:", "attribution"),
         ("We urge the governments of the region to work together.", "quote"),
         ("Maria Lopez said:", "attribution"),
@@ -169,7 +161,7 @@ def test_we_is_the_speakers_organisation_where_it_is_named():
 
 
 def test_first_person_with_no_speaker_stays_unresolved_and_news_is_no_interview():
-    recs = _records([("I think the bridge will fall.", "attribution")])
+    recs = given_records([("I think the bridge will fall.", "attribution")])
     add_sources(recs)
     assert recs[0]["source"]["text"] == "I" and "resolved" not in recs[0]["source"]
     story = ("In an interview with Reuters, Mayor Ana Ruiz said the bridge was safe.\n\n"
@@ -181,7 +173,7 @@ def test_first_person_with_no_speaker_stays_unresolved_and_news_is_no_interview(
 
 
 def test_salience_resolutions_name_their_rule():
-    recs = _records([
+    recs = given_records([
         ("Mr. Ito said the port would reopen.", "attribution"),
         ("He said the crews were ready.", "attribution"),
     ])
@@ -210,7 +202,7 @@ def test_the_html_hover_names_the_resolution_and_its_rule(interview):
 
 
 def test_two_interviewees_and_given_sentences_change_turns_at_labels_only():
-    recs = _records([
+    recs = given_records([
         ("((WN))  What did you find?", "background"),
         ("((Ann Lee))  I think the reef is healthy.", "quote"),
         ("The water is clean.", "quote"),

@@ -39,12 +39,7 @@ def read_documents(paths: list[str], id_column: str = "id", text_column: str = "
             yield from _stdin_documents(columns)
             continue
         path = Path(name)
-        suffix = path.suffix.lower()
-        if suffix not in SUFFIXES:
-            raise NewsrolesError(f"cannot read {suffix or 'a file without a suffix'}: "
-                                 f"inputs are {ACCEPTED}", path)
-        if not path.exists():
-            raise NewsrolesError("file not found", path)
+        suffix = check_input_file(path)
         if not path.is_file():
             raise NewsrolesError("is a directory, expected a file", path)
         if suffix == ".jsonl":
@@ -59,6 +54,17 @@ def read_documents(paths: list[str], id_column: str = "id", text_column: str = "
             if not text.strip():
                 raise NewsrolesError("empty file", path)
             yield {"id": path.stem, "text": checked_text(text, path, None), "fields": {}}
+
+
+def check_input_file(path: Path, accepted: str = ACCEPTED) -> str:
+    """An input's suffix, once it is one we read and the file exists."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise NewsrolesError(f"cannot read {suffix or 'a file without a suffix'}: "
+                             f"inputs are {accepted}", path)
+    if not path.exists():
+        raise NewsrolesError("file not found", path)
+    return suffix
 
 
 def _decode(data: bytes, where) -> str:

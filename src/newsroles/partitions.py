@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from newsroles.documents import ACCEPTED, SUFFIXES, document, read_documents
+from newsroles.documents import ACCEPTED, check_input_file, document, read_documents
 from newsroles.errors import NewsrolesError
 from newsroles.io import read_json, write_json
 
@@ -105,13 +105,7 @@ def _files_of(name: str) -> str | list[str]:
 
 
 def _check_input(name: str) -> None:
-    path = Path(name)
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise NewsrolesError(f"cannot read {suffix or 'a file without a suffix'}: inputs are "
-                             f"{ACCEPTED}, or a folder of .parquet files", path)
-    if not path.exists():
-        raise NewsrolesError("file not found", path)
+    check_input_file(Path(name), f"{ACCEPTED}, or a folder of .parquet files")
 
 
 def plan(files: list[str], size: int) -> list[Partition]:
