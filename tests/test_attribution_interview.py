@@ -172,6 +172,26 @@ def test_first_person_with_no_speaker_stays_unresolved_and_news_is_no_interview(
         assert (row["source"] or {}).get("via") != "speaker_turn", row["text"]
 
 
+def test_generic_you_in_an_interview_is_the_speaker_of_the_turn():
+    """ "You know, ..." in an answer is the interviewee talking; in a question, no one's
+    words are reported. Outside an interview "you" is left as it is."""
+    article = ("Wikinews interviewed glass artist Lena Marsh.\n\n"
+               "((WN))  Could you tell us how you started?\n\n"
+               "((Lena Marsh))  You learn to wait for the glass to cool.\n"
+               "You know, it took me years.\n")
+    rows = _tag(article, "marsh")
+    for start in ("((Lena Marsh))  You learn", "You know"):
+        row = _row(rows, start)
+        assert row["label"] == "quote"
+        assert (row["source"]["text"], row["source"]["via"]) == ("Lena Marsh", "speaker_turn")
+        assert row["cue"] is None
+    for row in rows:
+        assert (row["source"] or {}).get("text", "").lower() != "you", row["text"]
+    recs = given_records([("You said the bridge would hold.", "attribution")])
+    add_sources(recs)
+    assert recs[0]["source"]["text"] == "You"
+
+
 def test_salience_resolutions_name_their_rule():
     recs = given_records([
         ("Mr. Ito said the port would reopen.", "attribution"),

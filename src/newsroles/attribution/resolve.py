@@ -148,6 +148,8 @@ FIRST_PERSON = frozenset("i me my mine myself we us our ours ourselves".split())
 _PLURAL_FIRST = frozenset("we us our ours ourselves".split())
 _INTERVIEWERS = frozenset("q question interviewer interviewers wn wikinews".split())
 _ANSWERS = frozenset("a answer".split())
+# "you know", "you can see": in an interview the generic you of whoever speaks the turn.
+SECOND_PERSON = frozenset("you your yours yourself yourselves".split())
 _WORD = r"[A-Z][\w.'’-]*"
 _TEMPLATE = re.compile(r"\s*\(\(([^()]{1,60})\)\)")  # "((Zara Kay))", "((hi))"
 _LANGUAGE = re.compile(r"\s*\(\([a-z]{2,3}(?:-[a-z]+)?\)\)")  # "((hi))Hindi language"
@@ -305,7 +307,8 @@ def _where(s, k: int):
 
 def resolve_speakers(sents) -> None:
     """After every rule of context.py has run on an article's sentences (its _Sentence
-    objects, in order): first-person sources get the speaker they stand for, template
+    objects, in order): first-person sources get the speaker they stand for, a
+    second-person one in an interview is none (the turn's speaker, if any, follows), template
     leftovers and punctuation are no source, a "((Name))" label is cut to the name, an
     interview's answer naming no one (or its interviewer) takes the interviewee
     (`via` "speaker_turn"), and the salience rule's resolutions say so (`rule`)."""
@@ -319,6 +322,9 @@ def resolve_speakers(sents) -> None:
         if source is not None and (is_junk_source(source["text"])
                                    or answer and _is_interviewer(source["text"])):
             source = None
+        if (source is not None and turn is not None and turn.interview
+                and source["text"].strip().lower() in SECOND_PERSON):
+            source = s.cue = None  # the answer's speaker below; a question's no one
         if source is None and answer is not None and turn.interview:
             source = {**answer, "via": "speaker_turn", "type": PERSON}
         elif source is not None and (turn is None or not turn.interviewer) and (
