@@ -181,6 +181,33 @@ def test_rerun_skips_finished_parts_and_redoes_changed_ones(trained_run, corpus,
     assert b"".join(p.read_bytes() for p in _parts(out, "jsonl")) == first
 
 
+def test_parts_are_keyed_on_the_tagging_code(trained_run, tmp_path, scheduler):
+    """Parts tagged by other code (an upgrade, an edited rule) are not served: the key holds
+    a hash of the modules tagging runs, and only of those."""
+    import shutil
+
+    import newsroles
+    from newsroles.distributed import tagging_code
+
+    package = tmp_path / "newsroles"
+    shutil.copytree(Path(newsroles.__file__).parent, package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    before = tagging_code("linear", package)
+    with (package / "cli" / "annotate.py").open("a") as fh:
+        fh.write("# not run by tagging\n")
+    assert tagging_code("linear", package) == before
+    for module in ("attribution/sentence.py", "labeling/parse.py", "models/linear.py"):
+        with (package / module).open("a") as fh:
+            fh.write("# an edit\n")
+        assert tagging_code("linear", package) != before, module
+        before = tagging_code("linear", package)
+
+    out = tmp_path / "out"
+    assert _dask(trained_run, [str(ARTICLES)], out, scheduler=scheduler[0]).returncode == 0
+    manifest = json.loads((out / "_SUCCESS").read_text())
+    assert manifest["options"]["code"] == tagging_code("linear")
+
+
 def test_a_failing_part_is_retried_then_reported_with_its_input(trained_run, tmp_path,
                                                                 scheduler):
     address, client = scheduler

@@ -249,7 +249,8 @@ def run(job: DaskJob, log=print) -> dict:
     identity = model_identity(model_dir, verify_model_dir(model_dir))
     parts = plan(files, job.partition_size)
     extra = first_fields(parts, job.columns) if job.fmt in ("csv", "parquet") else None
-    options = {"model_id": identity["model_id"], "fmt": job.fmt, "sources": job.sources,
+    options = {"model_id": identity["model_id"], "code": tagging_code(identity["model_name"]),
+               "fmt": job.fmt, "sources": job.sources,
                "runtime": job.runtime, "columns": list(job.columns),
                "extra": list(extra) if extra is not None else None}
     keys = {p.index: part_key(p, options) for p in parts}
@@ -257,6 +258,19 @@ def run(job: DaskJob, log=print) -> dict:
     with _only_writer(out_dir):
         return _tag_parts(job, parts, keys, out_dir, settings, model_dir, identity, extra,
                           options, log)
+
+
+def tagging_code(model_name: str, package_dir: Path | None = None) -> str:
+    """A hash of the source of every newsroles module tagging runs (the stage cache's
+    code_hash): a part tagged by other code (an upgrade, an edited rule) is tagged again,
+    not mixed with the new parts. The modules tagging imports inside functions are named."""
+    from newsroles.models.base import model_module
+    from newsroles.pipeline.cache import _PACKAGE_DIR, code_hash
+
+    return code_hash(["newsroles.partitions", "newsroles.tagger", "newsroles.output",
+                      "newsroles.attribution", "newsroles.labeling.aggregate",
+                      "newsroles.labeling.functions", "newsroles.labeling.parse",
+                      model_module(model_name)], package_dir or _PACKAGE_DIR)
 
 
 def _only_writer(out_dir: Path):
