@@ -281,22 +281,10 @@ def _only_writer(out_dir: Path):
     out_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(out_dir / LOCK), timeout=0)
     try:
-        lock.acquire()
+        return lock.acquire()  # released when the `with` ends
     except Timeout:
         raise NewsrolesError("another newsroles tag is writing to this folder; wait for it "
                              "to end (or give another -o)", out_dir) from None
-    return _Held(lock)
-
-
-class _Held:
-    def __init__(self, lock):
-        self.lock = lock
-
-    def __enter__(self):
-        return self.lock
-
-    def __exit__(self, *exc):
-        self.lock.release()
 
 
 def _tag_parts(job: DaskJob, parts, keys, out_dir: Path, settings, model_dir, identity,

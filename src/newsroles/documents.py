@@ -195,5 +195,10 @@ def _parquet_documents(path: Path, columns) -> Iterator[dict]:
     for batch in parquet.iter_batches(batch_size=1024):
         for rec in batch.to_pylist():
             row += 1
-            rec = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in rec.items()}
-            yield document(rec, path, row, columns)
+            yield parquet_row_document(rec, path, row, columns)
+
+
+def parquet_row_document(rec: dict, path, row: int, columns) -> dict:
+    """One Parquet row as a document; dates and times as ISO text, as JSON would give them."""
+    rec = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in rec.items()}
+    return document(rec, path, row, columns)

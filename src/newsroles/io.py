@@ -8,6 +8,7 @@ looks whole, and an existing file is never removed before its replacement is in 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -139,3 +140,9 @@ def read_json(path: str | Path):
     except UnicodeDecodeError as e:
         raise NewsrolesError(f"not UTF-8 text (byte {e.start})", path) from None
     return loads_json(text, path)
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, read in blocks (hashlib.file_digest)."""
+    with Path(path).open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from newsroles.documents import ACCEPTED, check_input_file, document, read_documents
 from newsroles.errors import NewsrolesError
-from newsroles.io import read_json, write_json
+from newsroles.io import file_sha256, read_json, write_json
 
 MANIFEST = "_SUCCESS"
 RECORDS = "_parts"
@@ -199,7 +199,7 @@ def _jsonl_documents(part: Partition, columns) -> Iterator[dict]:
 def _parquet_documents(part: Partition, columns) -> Iterator[dict]:
     import pyarrow.parquet as pq
 
-    from newsroles.documents import _check_columns
+    from newsroles.documents import _check_columns, parquet_row_document
 
     parquet = pq.ParquetFile(part.path)
     _check_columns(parquet.schema_arrow.names, columns, part.path)
@@ -210,9 +210,7 @@ def _parquet_documents(part: Partition, columns) -> Iterator[dict]:
         if lo < hi:
             table = parquet.read_row_group(group).slice(lo - row0, hi - lo)
             for k, rec in enumerate(table.to_pylist()):
-                rec = {key: (v.isoformat() if hasattr(v, "isoformat") else v)
-                       for key, v in rec.items()}
-                yield document(rec, part.path, lo + k + 1, columns)
+                yield parquet_row_document(rec, part.path, lo + k + 1, columns)
         row0 += n
 
 
@@ -279,14 +277,6 @@ def _record_file(out_dir: Path, part: Partition) -> Path:
     return out_dir / RECORDS / f"{part.name}.json"
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(1 << 20):
-            h.update(block)
-    return h.hexdigest()
-
-
 def finished(out_dir: Path, part: Partition, fmt: str, key: str) -> dict | None:
     """The part's record if the part is done for this key and its file is whole."""
     try:
@@ -296,7 +286,7 @@ def finished(out_dir: Path, part: Partition, fmt: str, key: str) -> dict | None:
     path = part_file(out_dir, part, fmt)
     if not isinstance(record, dict) or record.get("key") != key or not path.is_file():
         return None
-    if path.stat().st_size != record.get("bytes") or _sha256(path) != record.get("sha256"):
+    if path.stat().st_size != record.get("bytes") or file_sha256(path) != record.get("sha256"):
         return None
     return record
 
@@ -308,6 +298,7 @@ def tag_partition(tagger, part: Partition, out_dir: Path, fmt: str, key: str,
     `extra`: the fixed input fields of CSV and Parquet parts (those of the corpus's first
     document, as a single-machine run keeps them); other fields are dropped and named."""
     from newsroles.output import encoder_for, write_batches
+    from newsroles.tagger import counted
 
     docs = read_partition(part, columns)
     dropped: set[str] = set()
@@ -317,10 +308,10 @@ def tag_partition(tagger, part: Partition, out_dir: Path, fmt: str, key: str,
     counts = [0, 0]
     batches = tagger.tag_batches(docs, batch_size=batch_size, jobs=1, encode=encoder)
     path = part_file(out_dir, part, fmt)
-    write_batches(_counted(batches, counts), str(path), fmt, encoder, tagger.identity)
+    write_batches(counted(batches, counts), str(path), fmt, encoder, tagger.identity)
     record = {"key": key, "part": path.name, "input": part.describe(),
               "partition": asdict(part), "rows": counts[0], "documents": counts[1],
-              "bytes": path.stat().st_size, "sha256": _sha256(path),
+              "bytes": path.stat().st_size, "sha256": file_sha256(path),
               "dropped_fields": sorted(dropped)}
     write_json(_record_file(out_dir, part), record)
     return record
@@ -333,13 +324,6 @@ def _fixed(docs: Iterator[dict], names: tuple[str, ...], dropped: set) -> Iterat
             dropped.update(fields.keys() - set(names))
             doc = {**doc, "fields": {k: v for k, v in fields.items() if k in names}}
         yield doc
-
-
-def _counted(batches, counts: list[int]):
-    for payload, n_sentences, n_docs in batches:
-        counts[0] += n_sentences
-        counts[1] += n_docs
-        yield payload
 
 
 def first_fields(parts: list[Partition], columns) -> tuple[str, ...]:

@@ -231,6 +231,15 @@ class Tagger:
         return out
 
 
+def counted(batches: Iterable[tuple[Any, int, int]], counts: list[int]) -> Iterator[Any]:
+    """Pass tag_batches' (payload, sentences, documents) on as payloads, adding the
+    sentences and documents up in `counts`."""
+    for payload, n_sentences, n_docs in batches:
+        counts[0] += n_sentences
+        counts[1] += n_docs
+        yield payload
+
+
 def model_identity(model_dir: Path, meta: dict) -> dict:
     """The saved model (its id: `models.base.model_id`) and the run around it."""
     from newsroles import __version__

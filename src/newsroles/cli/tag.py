@@ -61,7 +61,7 @@ def main(argv: list[str]) -> None:
     check_shards(args.shards, args.shard_index)
     from newsroles.documents import read_documents
     from newsroles.output import check_output, encoder_for, fixed_fields, write_batches
-    from newsroles.tagger import Tagger
+    from newsroles.tagger import Tagger, counted
 
     # The model first (what the command names first; loading it is quick, spaCy waits for
     # the first parse), then the inputs (globs, Parquet dataset folders) and -o.
@@ -79,7 +79,7 @@ def main(argv: list[str]) -> None:
     encoder = encoder_for(fmt, tagger.model.labels, tagger.sources, extra)
     batches = tagger.tag_batches(docs, batch_size=args.batch_size, jobs=jobs, encode=encoder)
     counts = [0, 0]  # sentences, articles
-    batches = _counted(batches, counts)
+    batches = counted(batches, counts)
     show = args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty())
     if show:
         batches = _with_progress(batches, counts)
@@ -140,14 +140,6 @@ def _tag_on_dask(args, jobs: int) -> None:
     manifest = run(job, log=lambda line: print(line, file=sys.stderr))
     print(f"tagged {manifest['rows']} sentences in {len(manifest['parts'])} parts -> "
           f"{args.output}", file=sys.stderr)
-
-
-def _counted(batches, counts: list[int]):
-    """Pass (payload, sentences, articles) batches on as payloads, adding up the counts."""
-    for payload, n_sentences, n_docs in batches:
-        counts[0] += n_sentences
-        counts[1] += n_docs
-        yield payload
 
 
 def _with_progress(batches, counts: list[int]):

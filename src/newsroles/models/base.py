@@ -27,6 +27,7 @@ import numpy as np
 from newsroles import LABELS, __version__
 from newsroles.config import MODEL_CONFIGS
 from newsroles.errors import NewsrolesError
+from newsroles.io import file_sha256
 
 MODEL_FILE = "model.json"
 MANIFEST_FILE = "manifest.json"
@@ -190,7 +191,7 @@ class Model(ABC):
             meta["decision"] = {"label_weights": dict(zip(self.labels, self.decision_weights))}
         (path / MODEL_FILE).write_text(json.dumps(meta, indent=2) + "\n")
         files = [MODEL_FILE, *files]
-        manifest = {"files": {f: _sha256(path / f) for f in files}}
+        manifest = {"files": {f: file_sha256(path / f) for f in files}}
         (path / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
         return path
 
@@ -292,10 +293,6 @@ def _plain(value):
     return list(value) if isinstance(value, tuple) else value
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def model_module(name: str) -> str:
     """The module that holds model `name`'s class (for code hashes)."""
     return _config_class(name).model_class.split(":")[0]
@@ -394,7 +391,7 @@ def verify_model_dir(path: Path) -> dict:
             raise NewsrolesError(f"refusing model folder: {name} is missing", path)
         if f.is_symlink() or not f.is_file():
             raise NewsrolesError(f"refusing model folder: {name} is not a plain file", path)
-        if _sha256(f) != digest:
+        if file_sha256(f) != digest:
             raise NewsrolesError(f"refusing model folder: {name} does not match its hash", path)
     if MODEL_FILE not in listed:
         raise NewsrolesError(f"refusing model folder: {MODEL_FILE} is not in the manifest",

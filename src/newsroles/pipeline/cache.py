@@ -29,6 +29,7 @@ from pathlib import Path
 
 from newsroles import __version__
 from newsroles.errors import NewsrolesError
+from newsroles.io import file_sha256
 
 MANIFEST = ".manifest.json"
 PACKAGE = "newsroles"
@@ -47,16 +48,8 @@ def file_hash(path: str | Path) -> str:
     st = path.stat()
     memo_key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
     if memo_key not in _FILE_HASHES:
-        _FILE_HASHES[memo_key] = _sha256(path)
+        _FILE_HASHES[memo_key] = file_sha256(path)
     return _FILE_HASHES[memo_key]
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 # --- code hashes: the transitive imports of a module inside the package ------------------
@@ -201,7 +194,7 @@ def write_manifest(folder: Path) -> None:
     for p in _entry_files(folder):
         if p.name == MANIFEST and p.parent == folder:
             continue
-        files[p.relative_to(folder).as_posix()] = {"size": p.stat().st_size, "sha256": _sha256(p)}
+        files[p.relative_to(folder).as_posix()] = {"size": p.stat().st_size, "sha256": file_sha256(p)}
     (folder / MANIFEST).write_text(json.dumps({"files": files}, indent=1, sort_keys=True))
 
 
@@ -222,7 +215,7 @@ def verify_entry(folder: Path, outputs: Iterable[str] = ()) -> str | None:
             return f"{rel} is missing"
         if p.stat().st_size != want["size"]:
             return f"{rel} has {p.stat().st_size} bytes, not {want['size']}"
-        if _sha256(p) != want["sha256"]:
+        if file_sha256(p) != want["sha256"]:
             return f"{rel} does not match its hash"
     for out in outputs:
         if out not in listed and not any(rel.startswith(f"{out}/") for rel in listed):

@@ -143,7 +143,8 @@ def _refuse_torch_members(cfg) -> None:
     """An ensemble trained on rank 0 alone cannot fine-tune a transformer member: its
     Trainer would wait for the other ranks, which do not train."""
     members = cfg.model.get("members") or []
-    if any(not isinstance(m, str) and m.get("name") == "transformer" for m in members):
+    if any(not isinstance(m, str) and getattr(model_class(str(m.get("name"))),
+                                               "data_parallel", False) for m in members):
         raise NewsrolesError("model=ensemble fine-tunes its transformer members in one "
                              "process: run it without torchrun, or train the member "
                              "alone under torchrun and give the ensemble its run directory")

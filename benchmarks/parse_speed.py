@@ -1,0 +1,63 @@
+"""What the who-said-it tagging time is made of: spaCy's parse alone, and how many
+sentences the default model's labeling functions need parsed (the parse gate).
+
+    python benchmarks/parse_speed.py [--sentences 4000]
+
+On the bundled Wikinews sentences: CPU seconds of the tokenizer, of spaCy's tok2vec,
+tagger and parser (labeling.parse.Parser's pipeline, the attribute ruler and lemmatizer
+left out as tagging does), of the ruler lookups (`Parser.attributes`) and of the parse
+summaries, each as sentences per CPU second; and the share of all bundled sentences the
+parse gate passes (labeling.gate), the sentences the default model parses when it tags.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def cpu(label: str, n: int, work) -> None:
+    start = time.process_time()
+    work()
+    seconds = time.process_time() - start
+    print(f"{label:40s} {seconds:6.2f} CPU s  {n / seconds:8,.0f} sentences per CPU s")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sentences", type=int, default=4000)
+    args = ap.parse_args()
+    from newsroles.labeling.base import sentence_words
+    from newsroles.labeling.functions import get_functions
+    from newsroles.labeling.gate import parse_gate
+    from newsroles.labeling.parse import fast_parser, summarize
+    from newsroles.schema import read_articles
+    from newsroles.sentences import split_article
+
+    texts = [s.text for a in read_articles(ROOT / "data/raw/wikinews.jsonl")
+             for s in split_article(a.id, a.text).sentences]
+    gate = parse_gate(get_functions())
+    gated = sum(not gate.isdisjoint(sentence_words({"text": t})) for t in texts)
+    print(f"parse gate passes {gated:,} of {len(texts):,} bundled sentences "
+          f"({gated / len(texts):.1%})")
+
+    sample = texts[: args.sentences]
+    parser = fast_parser()
+    nlp = parser.nlp
+    list(parser.pipe(sample[:100]))  # warm
+    n = len(sample)
+    cpu("tokenizer", n, lambda: [nlp.make_doc(t) for t in sample])
+    skip = ["attribute_ruler", "lemmatizer"]
+    cpu("tok2vec + tagger + parser", n, lambda: list(nlp.pipe(sample, disable=skip)))
+    docs = list(nlp.pipe(sample, disable=skip))
+    cpu("ruler lookups (Parser.attributes)", n, lambda: [parser.attributes(d) for d in docs])
+    cpu("parse summaries (summarize)", n, lambda: [summarize(d) for d in docs])
+
+
+if __name__ == "__main__":
+    main()
