@@ -6,7 +6,9 @@ sentences the default model's labeling functions need parsed (the parse gate).
 On the bundled Wikinews sentences: CPU seconds of the tokenizer, of spaCy's tok2vec,
 tagger and parser (labeling.parse.Parser's pipeline, the attribute ruler and lemmatizer
 left out as tagging does), of the ruler lookups (`Parser.attributes`) and of the parse
-summaries, each as sentences per CPU second; and the share of all bundled sentences the
+summaries, each as sentences per CPU second; the parse with each way of running the
+matrix products (thinc's bundled BLIS as spaCy ships it, numpy's BLAS on one thread as
+labeling.parse loads it, numpy's BLAS with its default threads); and the share of all bundled sentences the
 parse gate passes (labeling.gate), the sentences the default model parses when it tags.
 """
 
@@ -57,6 +59,26 @@ def main() -> None:
     docs = list(nlp.pipe(sample, disable=skip))
     cpu("ruler lookups (Parser.attributes)", n, lambda: [parser.attributes(d) for d in docs])
     cpu("parse summaries (summarize)", n, lambda: [summarize(d) for d in docs])
+    from thinc.api import NumpyOps
+
+    from newsroles.labeling.parse import _one_thread_numpy_ops
+
+    backends = {"thinc's BLIS (as shipped)": NumpyOps(),
+                "numpy BLAS, one thread (newsroles)": _one_thread_numpy_ops(),
+                "numpy BLAS, default threads": NumpyOps(use_blis=False)}
+    for _ in range(2):  # twice, alternating: the machine may be shared
+        for name, ops in backends.items():
+            _set_ops(nlp, ops)
+            cpu(f"parse, {name}", n, lambda: list(nlp.pipe(sample, disable=skip)))
+    _set_ops(nlp, backends["numpy BLAS, one thread (newsroles)"])
+
+
+def _set_ops(nlp, ops) -> None:
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        if model is not None and hasattr(model, "walk"):
+            for node in model.walk():
+                node.ops = ops
 
 
 if __name__ == "__main__":

