@@ -9,11 +9,11 @@ import re
 
 from newsroles.attribution.cues import TIME_WORDS, is_cue_verb
 from newsroles.attribution.quotes import inside
+from newsroles.labeling.parse import doc_text
 
 _SHORT_QUOTE = 32  # characters, marks included
 _DASHES = frozenset("— – -- ―".split())
 # A dateline before the subject ("WASHINGTON (Reuters) - "): not part of the source.
-_TEXT_KEY = "newsroles.text"  # the Doc's text, kept in its user_data once read
 _DATELINE = re.compile(r"^[^\W\d][^()]{0,40}?(?:\([^()]{1,30}\))?\s*(?:—|–|--|-)\s+")
 
 
@@ -102,11 +102,7 @@ def span_of(toks) -> tuple[int, int]:
 def _dateline_end(doc) -> int:
     """Where a dateline opening the sentence ends ("WASHINGTON (AP) - ", "CLEVELAND, July
     19 (UPI) — "), or 0."""
-    # Doc.text joins every token anew; a sentence's rules ask for its dateline often.
-    text = doc.user_data.get(_TEXT_KEY)
-    if text is None:
-        text = doc.user_data[_TEXT_KEY] = doc.text
-    m = _DATELINE.match(text)
+    m = _DATELINE.match(doc_text(doc))
     if m is None or not (m.group(0).split()[0].rstrip(",").isupper() or "(" in m.group(0)):
         return 0
     return m.end()

@@ -21,6 +21,7 @@ from newsroles.attribution.cues import cue_span, is_cue_verb
 from newsroles.attribution.kinds import DOCUMENT, holds_views, is_capitals, is_name, source_kind
 from newsroles.attribution.phrase import noun_phrase, past_dateline, span_of, trim
 from newsroles.attribution.quotes import inside
+from newsroles.labeling.parse import doc_text
 
 _RELATIVE = frozenset("who which that".split())
 # Nouns for what a statement comes in: "in a statement from X", "in an email".
@@ -189,6 +190,8 @@ def _in_a_statement(doc, quotes) -> dict | None:
 def _colon(doc, quotes) -> dict | None:
     """A name and a colon before what it says ("Roe: “We will not.”"): a short phrase
     without a verb, opening the sentence."""
+    if ":" not in doc_text(doc):  # most sentences: no token to walk to
+        return None
     colon = next((t for t in doc if t.text == ":" and not inside(t.idx, quotes)), None)
     if colon is None or not 0 < colon.i <= 8 or colon.i + 1 >= len(doc):
         return None

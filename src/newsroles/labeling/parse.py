@@ -299,9 +299,21 @@ def parse_docs(texts: Iterable[str], batch_size: int = 256) -> Iterator:
     kept = _KEPT
     texts = list(texts)
     for text, doc in zip(texts, fast_parser().pipe(texts, batch_size=batch_size), strict=True):
+        doc.user_data[_TEXT_KEY] = text
         if kept is not None:
             kept[text] = doc
         yield doc
+
+
+_TEXT_KEY = "newsroles.text"
+
+
+def doc_text(doc) -> str:
+    """The Doc's text: kept from parse_docs (Doc.text joins every token anew)."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
 
 
 def parse_texts(texts: Iterable[str], batch_size: int = 256) -> list[dict]:
