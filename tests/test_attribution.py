@@ -489,6 +489,17 @@ def test_according_to_frames_a_sentence_whose_cue_verb_is_not_its_main_verb():
     assert (got["source"]["text"], got["source"]["via"]) == ("The mayor", "verb")
 
 
+def test_according_to_a_poll_or_a_person_frames_a_main_reporting_verb_too():
+    """After a main reporting verb, "according to" a poll, a report or a person is where
+    the sentence comes from (an outlet only relays: the test above)."""
+    got = _one("Nearly two in three ferry riders say the fares are too high, according to "
+               "a new harbour board survey.")
+    assert (got["source"]["text"], got["source"]["via"]) == (
+        "a new harbour board survey", "according_to")
+    got = _one("Roe told the council she would resign, according to two of her aides.")
+    assert (got["source"]["text"], got["source"]["via"]) == ("two of her aides", "according_to")
+
+
 def test_a_passive_cue_verb_without_by_names_no_source():
     """ "X is expected to win": nobody who expects is named, and X is no speaker; with "by"
     the agent still is."""
@@ -548,3 +559,146 @@ def test_an_adjective_with_the_object_of_a_view_is_a_stance():
     assert (got["source"]["text"], got["cue"]["text"], got["source"]["via"]) == (
         "The harbour workers", "are tired of", "stance_adjective")
     assert recs[1]["source"] is None
+
+
+def test_the_main_verbs_source_can_be_i_we_a_name_read_as_a_plural_or_an_agent_noun():
+    """Outside quotation marks "I" and "we" hold the view of the main verb ("I saw then
+    ..."); "Okafors has ..." tagged a plural is a name; "backers", "rivals" name people."""
+    recs = given_records([("I saw then how the harbour board worked.", "attribution"),
+                          ("Okafors has always backed the old harbour plan.", "attribution"),
+                          ("Ferry backers watched the vote in silence.", "attribution"),
+                          ("Taxes will rise next year.", "attribution")])
+    add_sources(recs)
+    got = [r["source"] and (r["source"]["text"], r["source"]["via"]) for r in recs]
+    assert got[:3] == [("I", "main_verb"), ("Okafors", "main_verb"),
+                       ("Ferry backers", "main_verb")]
+    assert got[3] is None
+
+
+def test_the_end_of_an_earlier_quotation_is_not_the_next_tags():
+    """ "... and it will not cost more.” “We are glad,” Reed said.": the first sentence
+    closes a quotation begun before it, whose speaker the next tag does not name."""
+    recs = given_records([("Roe spoke at the harbour.", "background"),
+                          ("“The ferry will run all winter.", "quote"),
+                          ("And it will not cost more.”", "quote"),
+                          ("“We are glad,” Tom Reed said.", "quote")])
+    add_sources(recs)
+    assert recs[3]["source"]["text"] == "Tom Reed"
+    assert recs[2]["source"] is None
+
+
+def test_that_and_a_dummy_taken_over_from_another_verb_name_no_source():
+    """ "a plan that favours ...": "that" is no source, the main verb's subject may be;
+    "It went on to claim ...": the dummy "it" of the verb "claim" hangs on names no one."""
+    recs = given_records([("The board dropped a harbour plan that favours the ferry lines.",
+                           "attribution"),
+                          ("It went on to claim the ferry was late.", "attribution")])
+    add_sources(recs)
+    assert (recs[0]["source"]["text"], recs[0]["source"]["via"]) == ("The board", "main_verb")
+    assert recs[1]["source"] is None
+
+
+def test_a_participles_clause_after_the_name_is_no_part_of_the_source():
+    """ "Jane Roe, speaking at a harbour rally, said ...": the name alone."""
+    got = _one("Jane Roe, speaking at a harbour rally on the pier, said the ferry would run.")
+    assert got["source"]["text"] == "Jane Roe"
+
+
+def test_a_quotation_in_the_other_style_nests_inside_an_open_one():
+    """ '"The ferry is no “public service” now.' stays open after ”; a quotation open from
+    before re-opens at a fresh mark, whatever its style."""
+    from newsroles.attribution.quotes import open_at_end
+
+    text = 'Roe wrote:\n\n"The ferry is no “public service” now.'
+    assert open_at_end(text, False)
+    assert quote_spans(text) == [(text.index('"'), len(text))]
+    assert not open_at_end("the plan, “a fine one.”", True)
+
+
+def test_an_appositive_the_parser_hangs_on_an_opening_phrase_is_the_subject():
+    """ "In a note to the Gazette, her press adviser, Tom Reed, said: ...": the parser makes
+    the adviser an appositive of "the Gazette"; the adviser is the source."""
+    got = _one("In a note to the Gazette, her chief press adviser, Tom Reed, said: "
+               "“The ferry is safe.”", "quote")
+    assert got["source"]["text"] == "her chief press adviser, Tom Reed"
+
+
+def test_a_noun_of_a_side_taken_after_be_is_a_stance():
+    """ "X is a fierce critic of ...": X holds the view; "The pier is a fine spot" none."""
+    recs = given_records([("Jane Roe is a fierce critic of the ferry plan.", "attribution"),
+                          ("The old pier is a fine spot for fishing.", "attribution")])
+    add_sources(recs)
+    assert (recs[0]["source"]["text"], recs[0]["source"]["via"]) == ("Jane Roe",
+                                                                     "stance_adjective")
+    assert recs[1]["source"] is None
+
+
+def test_a_parenthetical_reporting_clause_comes_before_the_main_verb():
+    """ "The mayor, Reed added, opposes ...": the sentence is Reed's, not the mayor's
+    (whose "oppose" is a cue verb too)."""
+    got = _one("The mayor, Tom Reed added, opposes the ferry plan.")
+    assert (got["source"]["text"], got["cue"]["text"]) == ("Tom Reed", "added")
+
+
+def test_a_quote_sentences_main_verb_gives_way_to_the_quotations_speaker():
+    """A quote sentence whose own source is only its main verb's subject (here narrative
+    ending in the mark that opens the next paragraph's quotation) takes the quotation's
+    speaker; with none found around it, it keeps its own."""
+    recs = given_records([("The council backed the ferry plan.\n\n“", "quote"),
+                          ("It will run all winter,” Tom Reed said.", "quote"),
+                          ("The mayor backed the bridge plan.\n\n“", "quote")])
+    add_sources(recs)
+    got = [(r["source"]["text"], r["source"]["via"]) for r in recs]
+    assert got == [("Tom Reed", "quotation"), ("Tom Reed", "verb"),
+                   ("The mayor", "main_verb")]
+
+
+def test_a_phrase_as_follows_introduces_the_sentences_after_it():
+    """ "Transcript as follows:" and a quotation over three sentences: the transcript is
+    the source of each."""
+    recs = given_records([('Transcript as follows:\n\n"We will keep the ferry running.', "quote"),
+                          ("It is the right thing to do.", "quote"),
+                          ('And the board agrees with us."', "quote")])
+    add_sources(recs)
+    got = [(r["source"]["text"], r["source"]["via"]) for r in recs]
+    assert got == [("Transcript", "as_follows"), ("Transcript", "quotation"),
+                   ("Transcript", "quotation")]
+    assert recs[0]["cue"]["text"] == "as follows:"
+
+
+def test_a_speaker_label_after_as_follows_names_the_speaker():
+    """ "Partial transcript as follows:\\n\\nROE: ...": Roe's turn, not the transcript's."""
+    got = _one("Partial transcript as follows:\n\nROE: The ferry will run all winter.")
+    assert (got["source"]["text"], got["source"]["via"]) == ("ROE", "colon")
+
+
+def test_even_before_the_source_is_no_part_of_it():
+    """ "Even a few of her neighbours said ...": the neighbours."""
+    got = _one("Even a few of her neighbours said the ferry plan was too costly.")
+    assert got["source"]["text"] == "a few of her neighbours"
+
+
+def test_a_light_main_verb_names_no_holder():
+    """ "The harbour workers got a raise": what befell them, no view held."""
+    got = _one("The harbour workers got a raise in May.")
+    assert got["source"] is None
+
+
+def test_the_one_who_hears_is_no_source():
+    """ "The workers heard the mayor promise a raise": the mayor's promise."""
+    got = _one("The harbour workers heard the mayor promise a raise.")
+    assert (got["source"]["text"], got["cue"]["text"]) == ("the mayor", "promise")
+
+
+def test_an_appositive_between_dashes_stays_in_and_we_can_hold_a_stance():
+    """ "Jo Sims — a nurse at the clinic — said": the appositive is part of the source
+    (an aside, "Democrats — buoyed by ... —", is not); "We are confident" is a stance."""
+    recs = given_records([("Jo Sims — a nurse at the harbour clinic — said the ferry was late.",
+                           "attribution"),
+                          ("Democrats — buoyed by the vote — said the bridge would open.",
+                           "attribution"),
+                          ("We are confident that the ferry will run.", "attribution")])
+    add_sources(recs)
+    got = [(r["source"]["text"], r["source"]["via"]) for r in recs]
+    assert got == [("Jo Sims — a nurse at the harbour clinic", "verb"), ("Democrats", "verb"),
+                   ("We", "stance_adjective")]

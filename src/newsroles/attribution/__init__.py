@@ -2,7 +2,8 @@
 body), the cue ("revealed", "according to") and, for quotes, the quoted span(s), each with
 character offsets and `sent_idx`, the sentence it lies in.
 
-    quotes.py    quotation marks: the quoted spans, which way a straight mark faces
+    quotes.py    quotation marks: the quoted spans, which way a straight mark faces,
+                 a quotation of the other style nested in an open one
     cues.py      cue words (reporting, speech, attitude verbs) and a cue's span
     phrase.py    where a source's noun phrase starts and ends
     sentence.py  one sentence's cue and source: reporting verbs, then non-verb cues

@@ -61,6 +61,18 @@ nbc abc cbs msnbc npr bloomberg politico breitbart outlet station channel team
 charity nonprofit think-tank tank trust fund legion dnc rnc nations""".split())
 
 
+# Words naming a news outlet ("the Associated Press", "the Harbour Gazette", "the outlet").
+_OUTLETS = frozenset("""press news times post journal gazette herald tribune chronicle
+telegraph guardian daily reuters ap afp cnn bbc fox nbc abc cbs msnbc npr bloomberg politico
+breitbart outlet outlets newspaper newspapers magazine network networks station channel
+wire agency""".split())
+
+
+def is_outlet(tokens) -> bool:
+    """Whether a phrase names a news outlet (by any of its words)."""
+    return any(t.lower_ in _OUTLETS for t in tokens)
+
+
 def is_capitals(token) -> bool:
     """A word in capitals ("TAPPER"): a name in a transcript, whatever tag the parser
     gave it."""
@@ -113,18 +125,42 @@ board""".split())
 
 
 def _unknown_name(token) -> bool:
-    """A capitalised singular noun with no article: a surname the tagger did not know
-    ("Okafor rallied ..."); after the first word, any capitalised noun."""
+    """A capitalised noun with no article: a surname the tagger did not know ("Okafor
+    rallied ...", "Okafors has ..." read as a plural); after the first word, any
+    capitalised noun."""
     return token.pos_ == "NOUN" and token.text.istitle() and (token.i > 0 or (
-        token.tag_ == "NN" and not any(c.dep_ == "det" for c in token.children)))
+        (token.tag_ == "NN" or token.tag_ == "NNS" and _with_singular_verb(token))
+        and not any(c.dep_ == "det" for c in token.children)))
+
+
+def _with_singular_verb(token) -> bool:
+    """ "Okafors has ...": a plural noun as the subject of a verb in the singular is a name
+    (not "Taxes will rise")."""
+    verb = token.head
+    return token.dep_ == "nsubj" and (verb.tag_ == "VBZ" or any(
+        c.dep_ in ("aux", "auxpass") and c.tag_ == "VBZ" for c in verb.children))
+
+
+# Endings of nouns for people by what they do or are ("backers", "rivals", "migrants",
+# "historians"), beyond the lexicons above.
+_AGENT_ENDINGS = ("er", "ers", "or", "ors", "ist", "ists", "ian", "ians", "ant", "ants")
+
+
+def _agent_noun(token) -> bool:
+    return token.pos_ == "NOUN" and token.lower_.endswith(_AGENT_ENDINGS) \
+        and token.lower_ not in _DOCUMENTS
 
 
 def holds_views(head, tokens) -> bool:
     """Whether the phrase can be the holder of a view: a person, a body, or a group or
     unnamed individual (not "the poll", "his victory"); a capitalised noun is a name the
-    tagger did not know ("Trump" tagged a noun)."""
+    tagger did not know ("Trump" tagged a noun); a noun ending as "-er", "-ist", "-ant"
+    names someone by what they do ("backers", "rivals")."""
     if head is not None and head.pos_ == "PRON":
         return head.lower_ in _PERSONAL_PRONOUNS or head.lower_ in _GROUP_PRONOUNS
-    if head is not None and (head.lower_ in _COLLECTIVES or _unknown_name(head)):
+    if head is not None and head.lower_ in _DOCUMENTS:
+        return False
+    if head is not None and (head.lower_ in _COLLECTIVES or _unknown_name(head)
+                             or _agent_noun(head)):
         return True
     return source_kind(head, tokens) in (PERSON, ORGANISATION, GOVERNMENT, ANONYMOUS)

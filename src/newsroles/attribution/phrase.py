@@ -12,6 +12,7 @@ from newsroles.attribution.quotes import inside
 from newsroles.labeling.parse import doc_text
 
 _SHORT_QUOTE = 32  # characters, marks included
+_FOCUS_WORDS = frozenset(["even", "also"])  # before a phrase, no part of the name
 _DASHES = frozenset("— – -- ―".split())
 # A dateline before the subject ("WASHINGTON (Reuters) - "): not part of the source.
 _DATELINE = re.compile(r"^[^\W\d][^()]{0,40}?(?:\([^()]{1,30}\))?\s*(?:—|–|--|-)\s+")
@@ -44,11 +45,13 @@ def _when(child) -> bool:
 
 def phrase_tokens(token, quotes) -> list:
     """The noun phrase headed by `token`: its subtree, cut at a dash after the head (an
-    aside, "Democrats — buoyed by ... —"), at a line break, at an age ("Jane Roe, 67, of
-    Exeter"), at a clause or a time the parser hung on the head ("when asked", "on
-    Monday"), at a relative clause that reports ("Roe, who said ..."), and at a quotation."""
+    aside, "Democrats — buoyed by ... —"; an appositive between dashes stays in), at a
+    line break, at an age ("Jane Roe, 67, of Exeter"), at a clause or a time the parser
+    hung on the head ("when asked", "on Monday"), at a participle's clause after a comma
+    ("Roe, speaking at ..."), at a relative clause that reports ("Roe, who said ..."), and
+    at a quotation; "even" before it is left out."""
     dropped = {t.i for c in token.children if c.dep_ == "advcl" or _when(c)
-               or _reports(c) for t in c.subtree}
+               or _reports(c) or _aside(c) for t in c.subtree}
     age = next((c.i for c in token.children if c.i > token.i and _is_age(c)), None)
     toks = []
     for t in token.subtree:
@@ -62,6 +65,9 @@ def phrase_tokens(token, quotes) -> list:
             toks = []
             continue
         quoted = inside(t.idx, quotes) and not _short_quote(t.idx, quotes)
+        if t.i > token.i and t.text in _DASHES and _dash_appositive(t, token):
+            toks.append(t)
+            continue
         if t.i > token.i and (t.text in _DASHES or quoted):
             break
         if t.i < token.i and quoted:
@@ -69,12 +75,30 @@ def phrase_tokens(token, quotes) -> list:
             continue
         toks.append(t)
     toks = trim(toks) or [token]
+    while len(toks) > 1 and toks[0].lower_ in _FOCUS_WORDS and toks[0].dep_ == "advmod":
+        toks = toks[1:]  # "even a few of her neighbours": the neighbours
     last = toks[-1]
     # "Rep. Jim Clyburn (D-S.C.)": the parser may leave the closing bracket out.
     if sum(t.text == "(" for t in toks) > sum(t.text == ")" for t in toks) \
             and last.i + 1 < len(last.doc) and last.doc[last.i + 1].text == ")":
         toks.append(last.doc[last.i + 1])
     return toks
+
+
+def _aside(child) -> bool:
+    """ "Jane Roe, speaking at a rally, said": a participle's clause set off by a comma
+    after the name tells what the source was doing, no part of the name (PolNeAR's span
+    leaves it out)."""
+    edge = child.left_edge.i
+    return child.dep_ == "acl" and child.i > child.head.i and edge > 0 \
+        and child.doc[edge - 1].text == ","
+
+
+def _dash_appositive(dash, head) -> bool:
+    """ "Jo Sims — a nurse at the clinic — said": an appositive of the head between dashes
+    is part of the phrase (as PolNeAR marks it), unlike other asides."""
+    return any(c.dep_ == "appos" and dash.i in (c.left_edge.i - 1, c.right_edge.i + 1)
+               for c in head.children)
 
 
 def _is_age(child) -> bool:

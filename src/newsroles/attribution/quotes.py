@@ -35,13 +35,43 @@ def _marks(text: str):
         yield m.start(), len(ch), direction
 
 
+def _kind(mark: str) -> str:
+    """The style a mark belongs to: straight (" and ASCII '' / ``) or typographic."""
+    return "straight" if mark in ('"', "''", "``") else "curly"
+
+
+def _walk(text: str, open_at_start: bool):
+    """(position, length, open styles after the mark) for each mark. A quotation in the
+    other style nests inside an open one ('"The ferry is no “public service” now.' stays
+    open after ”); a mark of the style already open re-opens it (a block quotation opens
+    each paragraph with a mark and closes only the last); a closing mark closes its own
+    style, else the innermost. A quotation open from an earlier sentence has a style not
+    seen: an opening mark re-opens it (a mark missed earlier upsets one sentence only)."""
+    stack = ["begun before"] if open_at_start else []  # a style not seen
+    for m in _MARKS.finditer(text):
+        ch = m.group(0)
+        kind = _kind(ch)
+        direction = (1 if ch in OPENING or ch == "``" else -1 if ch in CLOSING
+                     else _facing(text, m.start(), m.end()))
+        if direction == 0:  # toggles
+            direction = -1 if stack else 1
+        if direction == 1:
+            if stack == ["begun before"]:  # re-opened: the mark says its style now
+                stack = [kind]
+            elif kind not in stack:
+                stack.append(kind)
+        elif stack:
+            del stack[len(stack) - 1 - stack[::-1].index(kind) if kind in stack else -1]
+        yield m.start(), len(ch), bool(stack), direction
+
+
 def quote_spans(text: str, open_at_start: bool = False) -> list[tuple[int, int]]:
     """Spans inside quotation marks (marks included); a quotation open at the start runs
     from the sentence's start, one left open runs to its end. Single words in quotation
     marks ("scare quotes") are quoted spans too."""
     spans, start = [], 0 if open_at_start else None
-    for i, n, direction in _marks(text):
-        if direction == 1 or (direction == 0 and start is None):
+    for i, n, still_open, direction in _walk(text, open_at_start):
+        if still_open:
             if start is None:
                 start = i
         elif start is not None or (direction == -1 and i > 0 and not spans):
@@ -56,8 +86,8 @@ def quote_spans(text: str, open_at_start: bool = False) -> list[tuple[int, int]]
 
 def open_at_end(text: str, open_at_start: bool) -> bool:
     state = open_at_start
-    for _, _, direction in _marks(text):
-        state = direction == 1 or (direction == 0 and not state)
+    for _, _, still_open, _ in _walk(text, open_at_start):
+        state = still_open
     return state
 
 

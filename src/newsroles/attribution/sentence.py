@@ -1,24 +1,28 @@
 """Who said it within one parsed sentence: the cue and the source.
 
 The cue is a cue verb (cues.py) outside the quotation marks, the one nearest the root
-(one whose subject names no one, "it", "that", last); the source is its subject (or the
-agent of a passive; a passive with no agent, "X is expected to", names none), as a whole
-noun phrase (phrase.py). "According to X" before the cue verb, or after one that is not
-the main verb, frames the sentence: X is the source.
+(one whose subject names no one, "it", "that", last; a parenthetical "X added" first); the
+source is its subject (or the agent of a passive; a passive with no agent, "X is expected
+to", names none; "that" or a dummy taken over from another verb names none), as a whole
+noun phrase (phrase.py). "According to X" frames the sentence, X the source, unless X is
+a news outlet after a main reporting verb ("Roe said ..., according to the AP": Roe).
 A relative pronoun ("X, who said ...") is the source, as PolNeAR marks it, the noun it
 hangs on its antecedent, except where that noun is the main clause's subject; a
-transcript's speaker label ("TAPPER: ...") comes first, then a title-case headline's words
-before its verb ("Mayor Roe Slams Plan"). Where no verb names anyone, the non-verb cues
-follow: "according to X", "in a statement from X", a colon after a name ("Roe: ..."), an
-adjective of a held view ("X is confident ..."), "in the latest poll", and last the main
-verb's subject when it can hold a view (kinds.py) and the verb is no "won", "seemed". Offsets are into the sentence.
+transcript's speaker label ("TAPPER: ...") comes first, then "Transcript as follows:"
+(`as_follows`), then a title-case headline's words before its verb ("Mayor Roe Slams
+Plan"). Where no verb names anyone, the non-verb cues follow: "according to X", "in a
+statement from X", a colon after a name ("Roe: ..."), an adjective or noun of a held view
+("X is confident ...", "X is a critic of"), "in the latest poll", and last the main verb's
+subject when it can hold a view (kinds.py) and the verb is no "won", "seemed", "got".
+Offsets are into the sentence.
 """
 
 from __future__ import annotations
 
 from newsroles.attribution.cues import PHRASAL_PREPOSITIONS as _PHRASAL_PREPOSITIONS
 from newsroles.attribution.cues import cue_span, is_cue_verb
-from newsroles.attribution.kinds import DOCUMENT, holds_views, is_capitals, is_name, source_kind
+from newsroles.attribution.kinds import (DOCUMENT, holds_views, is_capitals, is_name, is_outlet,
+                                         source_kind)
 from newsroles.attribution.phrase import noun_phrase, past_dateline, span_of, trim
 from newsroles.attribution.quotes import inside
 from newsroles.labeling.parse import doc_text
@@ -117,6 +121,34 @@ def _dummy_subject(verb) -> bool:
     return subj is not None and subj.lower_ in _DUMMY_SUBJECTS
 
 
+def _appositive_of_an_opening(verb):
+    """ "In a note to the Gazette, her press adviser, Tom Reed, said ...": the parser hangs
+    the subject on the opening phrase's noun as an appositive, leaving the verb none; the
+    appositive set off by a comma that ends just before the verb is the subject."""
+    opening = [c for c in verb.children if c.dep_ == "prep" and c.i < verb.i]
+    for prep in opening:
+        for t in prep.subtree:
+            set_off = t.doc[t.left_edge.i - 1].text == ","
+            if t.dep_ == "appos" and t.head.dep_ == "pobj" and set_off \
+                    and verb.i - 2 <= t.right_edge.i < verb.i:
+                return t
+    return None
+
+
+def _names_no_one(verb, subj) -> bool:
+    """A cue verb's subject that is no source: "that" ("the plan that favours ...", "that
+    suggests ..."; PolNeAR's source lies elsewhere mostly), or a dummy the verb takes over
+    from the verb it hangs on ("it went on to claim")."""
+    return subj.lower_ == "that" or subj.head.i != verb.i and subj.lower_ in _DUMMY_SUBJECTS
+
+
+def _parenthetical(verb) -> bool:
+    """ "But, Roe added, she would not ...", "The board, Roe said, ...": a reporting clause
+    with its subject set off inside another clause tells whose the whole sentence is."""
+    return verb.dep_ == "parataxis" \
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+
+
 def _verb_cue(doc, quotes) -> dict | None:
 
     candidates = [t for t in doc if t.pos_ in ("VERB", "AUX") and is_cue_verb(t)
@@ -124,11 +156,16 @@ def _verb_cue(doc, quotes) -> dict | None:
     if not candidates:
         return None
     verb = candidates[0] if len(candidates) == 1 else \
-        min(candidates, key=lambda t: (_dummy_subject(t), _depth(t), t.i))
+        min(candidates, key=lambda t: (_dummy_subject(t), not _parenthetical(t), _depth(t),
+                                       t.i))
     cue = _with_governor(doc, verb, cue_span(doc, verb))
     subj = _subject(verb)
+    if subj is None:
+        subj = _appositive_of_an_opening(verb)
     if subj is None or inside(subj.idx, quotes):
         return _tag_words(doc, verb, cue, quotes)
+    if _names_no_one(verb, subj):
+        return {"cue": cue, "source": None, "head": None, "tokens": []}
     found = _subject_source(doc, subj, cue, quotes)
     found["verb"] = verb
     found["passive"] = subj.dep_ == "nsubjpass"  # "X is believed ...": X is no speaker
@@ -226,8 +263,13 @@ def _in_a_poll(doc, quotes) -> dict | None:
 # Subjects that do not hold a view: dummies, and the first and second person (a speaker's
 # own words, quoted without marks).
 _NOT_HOLDERS = frozenset("it there this that i we you me us".split())
-# Main verbs of what befalls or seems, not of a view held: "X won ...", "X seemed ...".
-_NOT_VIEW_VERBS = frozenset("be seem appear remain win receive earn face".split())
+# Outside quotation marks "I" and "we" are the writer or a speaker holding the view ("I
+# understood then ...", "We have seen this before"): the main verb's subject, as PolNeAR
+# marks it.
+_NOT_MAIN_VERB_HOLDERS = _NOT_HOLDERS - {"i", "we"}
+# Main verbs of what befalls or seems, not of a view held: "X won ...", "X seemed ...";
+# and the light verbs get, come, do (each under 0.4 mean token F1 on PolNeAR train).
+_NOT_VIEW_VERBS = frozenset("be seem appear remain win receive earn face get come do".split())
 
 
 def _main_verb(doc, quotes) -> dict | None:
@@ -242,7 +284,7 @@ def _main_verb(doc, quotes) -> dict | None:
             or lemma(root) in _NOT_VIEW_VERBS:
         return None
     subj = _subject(root)
-    if subj is None or inside(subj.idx, quotes) or subj.lower_ in _NOT_HOLDERS:
+    if subj is None or inside(subj.idx, quotes) or subj.lower_ in _NOT_MAIN_VERB_HOLDERS:
         return None
     found = _subject_source(doc, subj, cue_span(doc, root), quotes)
     holder = found.get("antecedent") or (found["head"], found["tokens"])
@@ -274,20 +316,37 @@ def _takes_an_object_of_view(adjective) -> bool:
                for c in adjective.children)
 
 
+STANCE_NOUNS = frozenset("""supporter supporters proponent proponents opponent opponents
+critic critics advocate advocates backer backers champion champions fan fans defender
+defenders campaigner campaigners surrogate surrogates believer believers skeptic skeptics
+sceptic sceptics foe foes ally allies enemy enemies admirer admirers detractor detractors
+booster boosters endorser""".split())
+
+
+def _stance_noun(noun) -> bool:
+    """ "X is a fierce critic of ...", "X is one of the supporters of": a noun of a side
+    taken, as the complement of "be"."""
+    if noun.lower_ in STANCE_NOUNS:
+        return True
+    return noun.lower_ == "one" and any(t.lower_ in STANCE_NOUNS for t in noun.subtree)
+
+
 def _stance_adjective(doc, quotes) -> dict | None:
     """ "X is confident that ...", "X wasn't optimistic about ...", "X is tired of ...": a
-    view held, told by an adjective after "be"."""
+    view held, told by an adjective after "be"; or by a noun of a side taken ("X is a
+    fierce critic of ...") when X can hold a view."""
     from newsroles.labeling.parse import lemma
 
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None or lemma(root) != "be" or inside(root.idx, quotes):
         return None
     adjective = next((c for c in root.children if c.dep_ == "acomp"
-                      and (c.lower_ in STANCE_ADJECTIVES or _takes_an_object_of_view(c))),
+                      and (c.lower_ in STANCE_ADJECTIVES or _takes_an_object_of_view(c))
+                      or c.dep_ == "attr" and _stance_noun(c)),
                      None)
     subj = _subject(root)
     if adjective is None or subj is None or inside(subj.idx, quotes) \
-            or subj.lower_ in _NOT_HOLDERS:
+            or subj.lower_ in _NOT_MAIN_VERB_HOLDERS:
         return None
     start, _ = cue_span(doc, root)
     after = next((c for c in adjective.children if c.i == adjective.i + 1
@@ -340,14 +399,17 @@ def _headline(doc, quotes) -> dict | None:
 def _is_speaker_label(tokens) -> bool:
     """A name alone before the colon opening a sentence ("TAPPER:", "Chris Matthews:"), as a
     transcript marks its turns: it names the speaker whatever verbs follow."""
-    return bool(tokens) and tokens[0].i == 0 and len(tokens) <= 4 and all(
-        is_name(t) or t.text == "." for t in tokens)
+    return bool(tokens) and tokens[0].i == 0 and _is_speaker_label_words(tokens)
+
+
+def _is_speaker_label_words(tokens) -> bool:
+    return 0 < len(tokens) <= 4 and all(is_name(t) or t.text == "." for t in tokens)
 
 
 _NON_VERB_CUES = (_according_to, _in_a_statement, _colon, _stance_adjective, _in_a_poll,
                   _main_verb)
 # The names extract_one gives its rules ("rule"; the output's source.via).
-SENTENCE_RULES = frozenset(["verb", "headline",
+SENTENCE_RULES = frozenset(["verb", "headline", "as_follows",
                             *(rule.__name__.strip("_") for rule in _NON_VERB_CUES)])
 
 
@@ -360,9 +422,18 @@ def _framing_according_to(doc, quotes, by_verb) -> dict | None:
     if framed is None or framed["source"] is None:
         return None
     if by_verb is not None and by_verb["source"] is not None \
-            and by_verb["cue"][0] < framed["cue"][0] and by_verb["verb"].dep_ == "ROOT":
+            and by_verb["cue"][0] < framed["cue"][0] and by_verb["verb"].dep_ == "ROOT" \
+            and _relays(framed):
         return None
     return {**framed, "rule": "according_to"}
+
+
+def _relays(framed) -> bool:
+    """ "Roe said ..., according to the AP": a news outlet (a body) after a main reporting
+    verb only relays what the verb's subject said, who stays the source; a poll, a report,
+    a campaign or a person ("X told Y ..., according to a survey / to aides") is where
+    the sentence's content comes from, as PolNeAR marks it."""
+    return is_outlet(framed["tokens"])
 
 
 def _passive_without_agent(doc, quotes, by_verb) -> dict:
@@ -375,6 +446,35 @@ def _passive_without_agent(doc, quotes, by_verb) -> dict:
     return {"cue": by_verb["cue"], "source": None, "head": None, "tokens": []}
 
 
+def _as_follows(doc, quotes) -> dict | None:
+    """ "Transcript as follows:", "Her remarks as follows:": a short phrase opening the
+    sentence (or its line) introduces what follows it (context.py carries it on, as PolNeAR
+    marks a transcript), and is its source."""
+    for t in doc[1:-2]:
+        if t.lower_ == "as" and doc[t.i + 1].lower_ == "follows" and doc[t.i + 2].text == ":" \
+                and not inside(t.idx, quotes):
+            start = max([k.i + 1 for k in doc[:t.i] if "\n" in k.text] + [0])
+            toks = trim(list(doc[start:t.i]))
+            if toks and len(toks) <= 5 and any(k.pos_ in ("NOUN", "PROPN") for k in toks):
+                colon = doc[t.i + 2]
+                return _label_after(doc, colon) or {
+                    "cue": (t.idx, colon.idx + 1), "source": span_of(toks), "head": toks[-1],
+                    "tokens": toks, "rule": "as_follows", "introduces": True}
+    return None
+
+
+def _label_after(doc, colon) -> dict | None:
+    """ "Partial transcript as follows:\n\nROE: ...": the transcript's first speaker label
+    names the speaker (as PolNeAR marks it), the transcript none."""
+    words = [t for t in doc[colon.i + 1:colon.i + 7] if not t.is_space]
+    end = next((k for k, t in enumerate(words) if t.text == ":"), None)
+    if not end or not _is_speaker_label_words(words[:end]):
+        return None
+    toks = words[:end]
+    return {"cue": (words[end].idx, words[end].idx + 1), "source": span_of(toks),
+            "head": toks[-1], "tokens": toks, "rule": "colon", "label": True}
+
+
 def extract_one(doc, quotes: list[tuple[int, int]], continued: bool = False) -> dict:
     """Source and cue of one parsed sentence, offsets relative to it: {"cue", "source"}
     as (start, end) or None, and the source's head token and tokens. `continued`: the
@@ -382,6 +482,9 @@ def extract_one(doc, quotes: list[tuple[int, int]], continued: bool = False) -> 
     label = _colon(doc, quotes)
     if label is not None and _is_speaker_label(label["tokens"]):
         return {**label, "rule": "colon", "label": True}
+    follows = _as_follows(doc, quotes)
+    if follows is not None:
+        return follows
     headline = _headline(doc, quotes)
     if headline is not None:
         return {**headline, "rule": "headline"}
