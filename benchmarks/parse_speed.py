@@ -1,7 +1,7 @@
 """What the who-said-it tagging time is made of: spaCy's parse alone, and how many
 sentences the default model's labeling functions need parsed (the parse gate).
 
-    python benchmarks/parse_speed.py [--sentences 4000]
+    python benchmarks/parse_speed.py [--sentences 4000] [--run RUN]
 
 On the bundled Wikinews sentences: CPU seconds of the tokenizer, of spaCy's tok2vec,
 tagger and parser (labeling.parse.Parser's pipeline, the attribute ruler and lemmatizer
@@ -10,6 +10,9 @@ summaries, each as sentences per CPU second; the parse with each way of running 
 matrix products (thinc's bundled BLIS as spaCy ships it, numpy's BLAS on one thread as
 labeling.parse loads it, numpy's BLAS with its default threads); and the share of all bundled sentences the
 parse gate passes (labeling.gate), the sentences the default model parses when it tags.
+With --run (a run directory), RUN's model tags the bundled corpus with who-said-it in this
+one process (Tagger.tag_documents, as a worker does; no reading or writing), and the CPU
+seconds are split into spaCy's pipeline and the rest, with the share of sentences parsed.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ def cpu(label: str, n: int, work) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sentences", type=int, default=4000)
+    ap.add_argument("--run", help="also split a who-said-it tagging pass of RUN's model")
     args = ap.parse_args()
     from newsroles.labeling.base import sentence_words
     from newsroles.labeling.functions import get_functions
@@ -71,6 +75,44 @@ def main() -> None:
             _set_ops(nlp, ops)
             cpu(f"parse, {name}", n, lambda: list(nlp.pipe(sample, disable=skip)))
     _set_ops(nlp, backends["numpy BLAS, one thread (newsroles)"])
+    if args.run:
+        tagging_split(args.run)
+
+
+def tagging_split(run: str) -> None:
+    """CPU seconds of tagging the bundled corpus with who-said-it: inside spaCy's pipe
+    (tokenizer, tok2vec, tagger, parser) and outside it."""
+    from newsroles.labeling.parse import fast_parser
+    from newsroles.schema import read_articles
+    from newsroles.tagger import Tagger
+
+    tagger = Tagger.load(run, sources=True)
+    docs = [{"id": a.id, "text": a.text} for a in read_articles(ROOT / "data/raw/wikinews.jsonl")]
+    tagger.tag_sentences(["“Yes,” she said."])  # load everything first
+    nlp = fast_parser().nlp
+    inside = {"seconds": 0.0, "docs": 0}
+    pipe = nlp.pipe
+
+    def timed_pipe(texts, **kwargs):
+        stream = pipe(texts, **kwargs)
+        while True:
+            start = time.process_time()
+            doc = next(stream, None)
+            inside["seconds"] += time.process_time() - start
+            if doc is None:
+                return
+            inside["docs"] += 1
+            yield doc
+
+    nlp.pipe = timed_pipe
+    start = time.process_time()
+    n = sum(1 for _ in tagger.tag_documents(docs))
+    total = time.process_time() - start
+    nlp.pipe = pipe
+    print(f"tagging {n:,} bundled sentences with who-said-it: {total:.1f} CPU s "
+          f"({n / total:,.0f} sentences per CPU s); spaCy's pipe {inside['seconds']:.1f} s "
+          f"({inside['seconds'] / total:.0%}) on {inside['docs']:,} sentences parsed "
+          f"({inside['docs'] / n:.0%}); the rest {total - inside['seconds']:.1f} s")
 
 
 def _set_ops(nlp, ops) -> None:
