@@ -1,14 +1,15 @@
 """What the who-said-it tagging time is made of: spaCy's parse alone, and how many
 sentences the default model's labeling functions need parsed (the parse gate).
 
-    python benchmarks/parse_speed.py [--sentences 4000] [--run RUN]
+    python benchmarks/parse_speed.py [--sentences 4000] [--polnear DIR] [--run RUN]
 
 On the bundled Wikinews sentences: CPU seconds of the tokenizer, of spaCy's tok2vec,
 tagger and parser (labeling.parse.Parser's pipeline, the attribute ruler and lemmatizer
 left out as tagging does), of the ruler lookups (`Parser.attributes`) and of the parse
 summaries, each as sentences per CPU second; the parse with each way of running the
 matrix products (thinc's bundled BLIS as spaCy ships it, numpy's BLAS on one thread as
-labeling.parse loads it, numpy's BLAS with its default threads); and the share of all bundled sentences the
+labeling.parse loads it, numpy's BLAS with its default threads), with how many of the
+sample's parses (tags, labels, heads) differ from BLIS's; and the share of all bundled sentences the
 parse gate passes (labeling.gate), the sentences the default model parses when it tags.
 With --run (a run directory), RUN's model tags the bundled corpus with who-said-it in this
 one process (Tagger.tag_documents, as a worker does; no reading or writing), and the CPU
@@ -21,6 +22,8 @@ import argparse
 import sys
 import time
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -36,6 +39,7 @@ def cpu(label: str, n: int, work) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sentences", type=int, default=4000)
+    ap.add_argument("--polnear", help="PolNeAR folder: its dev sentences join the sample")
     ap.add_argument("--run", help="also split a who-said-it tagging pass of RUN's model")
     args = ap.parse_args()
     from newsroles.labeling.base import sentence_words
@@ -53,6 +57,11 @@ def main() -> None:
           f"({gated / len(texts):.1%})")
 
     sample = texts[: args.sentences]
+    if args.polnear:
+        import json
+
+        with open(Path(args.polnear) / "dev.jsonl", encoding="utf-8") as fh:
+            sample += [json.loads(line)["text"] for line in fh]
     parser = fast_parser()
     nlp = parser.nlp
     list(parser.pipe(sample[:100]))  # warm
@@ -70,10 +79,18 @@ def main() -> None:
     backends = {"thinc's BLIS (as shipped)": NumpyOps(),
                 "numpy BLAS, one thread (newsroles)": _one_thread_numpy_ops(),
                 "numpy BLAS, default threads": NumpyOps(use_blis=False)}
+    columns = ["TAG", "DEP", "HEAD"]
+    parses = {}
     for _ in range(2):  # twice, alternating: the machine may be shared
         for name, ops in backends.items():
             _set_ops(nlp, ops)
-            cpu(f"parse, {name}", n, lambda: list(nlp.pipe(sample, disable=skip)))
+            cpu(f"parse, {name}", n, lambda name=name: parses.__setitem__(
+                name, list(nlp.pipe(sample, disable=skip))))
+    reference = [d.to_array(columns) for d in parses["thinc's BLIS (as shipped)"]]
+    for name, docs in parses.items():
+        differing = sum(not np.array_equal(d.to_array(columns), r)
+                        for d, r in zip(docs, reference))
+        print(f"parses differing from BLIS's, {name}: {differing:,} of {n:,}")
     _set_ops(nlp, backends["numpy BLAS, one thread (newsroles)"])
     if args.run:
         tagging_split(args.run)

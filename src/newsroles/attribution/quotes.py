@@ -48,11 +48,8 @@ def _walk(text: str, open_at_start: bool):
     style, else the innermost. A quotation open from an earlier sentence has a style not
     seen: an opening mark re-opens it (a mark missed earlier upsets one sentence only)."""
     stack = ["begun before"] if open_at_start else []  # a style not seen
-    for m in _MARKS.finditer(text):
-        ch = m.group(0)
-        kind = _kind(ch)
-        direction = (1 if ch in OPENING or ch == "``" else -1 if ch in CLOSING
-                     else _facing(text, m.start(), m.end()))
+    for i, n, direction in _marks(text):
+        kind = _kind(text[i:i + n])
         if direction == 0:  # toggles
             direction = -1 if stack else 1
         if direction == 1:
@@ -62,7 +59,7 @@ def _walk(text: str, open_at_start: bool):
                 stack.append(kind)
         elif stack:
             del stack[len(stack) - 1 - stack[::-1].index(kind) if kind in stack else -1]
-        yield m.start(), len(ch), bool(stack), direction
+        yield i, n, bool(stack), direction
 
 
 def quote_spans(text: str, open_at_start: bool = False) -> list[tuple[int, int]]:

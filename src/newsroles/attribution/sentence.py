@@ -450,6 +450,8 @@ def _as_follows(doc, quotes) -> dict | None:
     """ "Transcript as follows:", "Her remarks as follows:": a short phrase opening the
     sentence (or its line) introduces what follows it (context.py carries it on, as PolNeAR
     marks a transcript), and is its source."""
+    if "follows" not in doc_text(doc).lower():  # most sentences: no token to walk to
+        return None
     for t in doc[1:-2]:
         if t.lower_ == "as" and doc[t.i + 1].lower_ == "follows" and doc[t.i + 2].text == ":" \
                 and not inside(t.idx, quotes):
